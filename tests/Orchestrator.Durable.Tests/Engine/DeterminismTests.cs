@@ -129,6 +129,19 @@ public sealed class DeterminismTests
     }
 
     [Fact]
+    public async Task Blocking_on_Result_fails_the_instance_instead_of_hanging_the_worker()
+    {
+        await using var host = await DurableTestHost.StartAsync(r => r
+            .AddActivityFunc<string?, string>("Slow", (_, _) => Task.FromResult("x"))
+            .AddOrchestratorFunc<string?, string>("Blocks", (ctx, _) => Task.FromResult(ctx.CallActivityAsync<string>("Slow").Result)),
+            services => services.Configure<DurableTaskOptions>(o => o.Worker.OrchestratorCodeTimeout = TimeSpan.FromMilliseconds(200)));
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Blocks");
+        var result = await host.Client.WaitForInstanceCompletionAsync(id);
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
+        Assert.Contains("blocks its thread", result.FailureDetails!.ErrorMessage);
+    }
+
+    [Fact]
     public async Task History_of_a_mixed_orchestration_is_well_formed()
     {
         await using var host = await DurableTestHost.StartAsync(r => r
