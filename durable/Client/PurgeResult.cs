@@ -1,0 +1,3 @@
+namespace Orchestrator.Durable;
+
+public sealed record PurgeResult(int PurgedInstanceCount);
