@@ -16,5 +16,5 @@ public sealed record TimeLimit(int Days, DayUnit Unit)
     public static TimeLimit WorkingDays(int days) => new(days, DayUnit.WorkingDays);
     public static TimeLimit NaturalDays(int days) => new(days, DayUnit.NaturalDays);
 
-    public override string ToString() => $"{Days} {(Unit == DayUnit.WorkingDays ? "working" : "natural")} days";
+    public override string ToString() => $"{Days} {(Unit == DayUnit.WorkingDays ? "working" : "natural")} day{(Days == 1 ? "" : "s")}";
 }
