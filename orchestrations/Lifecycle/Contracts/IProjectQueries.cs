@@ -1,3 +1,5 @@
+using Orchestrator.Orchestrations.Plan;
+
 namespace Orchestrator.Orchestrations.Lifecycle;
 
 /// <summary>
@@ -13,7 +15,7 @@ public interface IProjectQueries
     Task<ProjectView?> GetProjectAsync(string projectCode, CancellationToken ct = default);
 
     /// <summary>The approval map (一张图) made at filing; null when not filed (or not yet planned).</summary>
-    Task<ApprovalMapView?> GetPlanAsync(string projectCode, CancellationToken ct = default);
+    Task<ApprovalPlan?> GetPlanAsync(string projectCode, CancellationToken ct = default);
 
     /// <summary>Projects matching the filters, paged.</summary>
     Task<Page<ProjectSummary>> ListProjectsAsync(ProjectListQuery query, CancellationToken ct = default);

@@ -1,23 +1,8 @@
 using System.Text.Json.Serialization;
 using Orchestrator.Orchestrations.Clocks;
+using Orchestrator.Orchestrations.Plan;
 
 namespace Orchestrator.Orchestrations.Lifecycle;
-
-/// <summary>How an item is handled in this project (from the approval plan).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ItemMode>))]
-public enum ItemMode
-{
-    /// <summary>Normal review against the promised limit.</summary>
-    Normal,
-    /// <summary>告知承诺制: granted at once (承诺即办结); the commitment is verified at acceptance (信用验收).</summary>
-    Commitment,
-    /// <summary>容缺受理: accepted with non-key materials missing; a separate materials deadline runs.</summary>
-    Tolerance,
-    /// <summary>模拟审批: reviewed before land rights; the opinion is simulated until converted (文件转换).</summary>
-    Simulated,
-    /// <summary>区域评估: waived because the zone's regional assessment covers it.</summary>
-    Waived,
-}
 
 /// <summary>State of one item round (事项状态).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ItemState>))]
@@ -67,38 +52,10 @@ public static class ItemStates
         or ItemState.SimulatedOpinion or ItemState.Converting;
 }
 
-/// <summary>One item of the project's approval plan, as the lifecycle uses it (mapped from the domain plan).</summary>
-/// <param name="ItemCode">Catalog item code.</param>
-/// <param name="Name">Chinese name (English in <paramref name="NameEn"/>).</param>
-/// <param name="Stage">Stage number (1-4).</param>
-/// <param name="DepartmentCode">Responsible department.</param>
-/// <param name="Mode">How it is handled.</param>
-/// <param name="ModeReason">Why, in words (credit ruling, regional assessment that waives it…).</param>
-/// <param name="Limit">Decision limit (promised).</param>
-/// <param name="ToleranceMaterialsLimit">Deadline for the missing materials when <see cref="ItemMode.Tolerance"/>.</param>
-/// <param name="Prerequisites">Items of the plan that must finish first.</param>
-/// <param name="JointAcceptance">Part of joint acceptance (联合验收).</param>
-/// <param name="WaivedBy">Regional assessments that waive it (区域评估), when waived.</param>
-/// <param name="LegalBasis">Law behind the item, for display.</param>
-public sealed record PlannedItem(
-    string ItemCode,
-    string Name,
-    string NameEn,
-    int Stage,
-    string DepartmentCode,
-    ItemMode Mode,
-    string ModeReason,
-    TimeLimit Limit,
-    TimeLimit? ToleranceMaterialsLimit,
-    IReadOnlyList<string> Prerequisites,
-    bool JointAcceptance,
-    IReadOnlyList<string> WaivedBy,
-    string? LegalBasis);
-
 /// <summary>Input of an item round (<see cref="LifecycleOrchestrators.Item"/>).</summary>
 /// <param name="ProjectCode">The project.</param>
 /// <param name="Uscc">The enterprise (credit events).</param>
-/// <param name="Item">The planned item.</param>
+/// <param name="Item">The planned item (domain approval plan: mode, limit, department, prerequisites).</param>
 /// <param name="Round">1, then 2, 3… after re-approval.</param>
 /// <param name="Purpose">Why this round runs.</param>
 /// <param name="SharedDueAt">Joint acceptance: the one deadline all acceptance items share (UTC), instead of the item's own limit.</param>
@@ -152,8 +109,10 @@ public sealed record IgnoredEvent(string EventName, DateTimeOffset At, string? I
 /// Custom status of an item round: the authoritative state of one item. The project keeps a copy
 /// (<see cref="ItemProgress"/>); views compute SLA lights from the clocks at read time.
 /// </summary>
+/// <param name="Sequence">Increases with every change; the project keeps the highest it has seen (events may arrive out of order).</param>
 public sealed record ItemStatus(
     string InstanceId,
+    long Sequence,
     string ProjectCode,
     PlannedItem Item,
     int Round,
@@ -166,6 +125,7 @@ public sealed record ItemStatus(
     DateTimeOffset? MaterialsSuppliedAt,
     DateTimeOffset? FollowUpDueAt,
     DateTimeOffset? SharedDueAt,
+    DateTimeOffset? RectifyBy,
     DateTimeOffset? SimulatedValidUntil,
     DateTimeOffset? DecidedAt,
     int WorkingDaysLate,
@@ -191,3 +151,6 @@ public enum ItemSignal
 
 /// <summary>Payload of <see cref="LifecycleEvents.ItemProgress"/>: item → project.</summary>
 public sealed record ItemProgress(ItemSignal Signal, ItemStatus Status, EscalationCause? Cause = null);
+
+/// <summary>Payload of <see cref="LifecycleEvents.EscalateOverdue"/>: the SLA sweep found an overdue item that has not escalated (safety net).</summary>
+public sealed record EscalateOverdue(string ItemCode, string Reason, string IdempotencyKey);

@@ -47,6 +47,12 @@ public static class LifecycleEvents
     /// <summary>Construction is finished (<see cref="ConstructionFinished"/>): joint acceptance may start.</summary>
     public const string ConstructionFinished = "ConstructionFinished";
 
+    /// <summary>The daily SLA sweep asks the project to escalate an overdue item that has not escalated (<see cref="EscalateOverdue"/>).</summary>
+    public const string EscalateOverdue = "EscalateOverdue";
+
+    /// <summary>A joint meeting reports its state to its project (<see cref="JointMeetingStatus"/>); internal.</summary>
+    public const string EscalationProgress = "EscalationProgress";
+
     /// <summary>An item reports a change of its state to its project (<see cref="ItemProgress"/>); internal.</summary>
     public const string ItemProgress = "ItemProgress";
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Orchestrator.Orchestrations.Clocks;
+using Orchestrator.Orchestrations.Plan;
 
 namespace Orchestrator.Orchestrations.Lifecycle;
 
@@ -27,7 +28,8 @@ public sealed record ItemView(
     string NameEn,
     int Stage,
     string DepartmentCode,
-    ItemMode Mode,
+    HandlingMode Mode,
+    bool ToleranceAccepted,
     string ModeReason,
     int Round,
     string InstanceId,
@@ -95,17 +97,6 @@ public sealed record ProjectSummary(
     int OverdueItems,
     DateTimeOffset FiledAt,
     string RuntimeStatus);
-
-/// <summary>One stage of the approval map (一张图).</summary>
-public sealed record ApprovalMapStage(int Number, string Name, string NameEn, IReadOnlyList<ApprovalMapItem> Items, DateOnly? EarliestEnd, DateOnly? LatestEnd);
-
-/// <summary>One item of the approval map, with its planned window if every item used its full limit.</summary>
-public sealed record ApprovalMapItem(string ItemCode, string Name, string NameEn, string DepartmentCode, ItemMode Mode, string ModeReason,
-    TimeLimit Limit, IReadOnlyList<string> Prerequisites, DateOnly? EarliestStart, DateOnly? LatestEnd, bool Provisional);
-
-/// <summary>The approval map of a project (GET /api/projects/{projectCode}/plan).</summary>
-public sealed record ApprovalMapView(string ProjectCode, string CatalogVersion, DateTimeOffset FiledAt, IReadOnlyList<ApprovalMapStage> Stages,
-    int TotalWorkingDays, string Summary);
 
 /// <summary>An open item of a department (GET /api/departments/{departmentCode}/items).</summary>
 public sealed record DepartmentItemView(string ProjectCode, string ProjectName, ItemView Item);
