@@ -1,0 +1,193 @@
+using Microsoft.Extensions.Logging;
+
+namespace Orchestrator.Durable.Execution;
+
+/// <summary>
+/// Runs orchestrator code against its history (replaying) and then against new events, on a single-threaded
+/// synchronization context, and reports the new actions and the outcome. Never changes the history: a
+/// mismatch becomes a Failed outcome.
+/// </summary>
+internal static class OrchestrationExecutor
+{
+    public static ExecutionResult Execute(IOrchestratorRunner runner, string instanceId,
+        IReadOnlyList<HistoryEvent> pastEvents, IReadOnlyList<HistoryEvent> newEvents,
+        ILoggerFactory? loggerFactory, long maxPayloadBytes)
+    {
+        var sync = new OrchestrationSynchronizationContext();
+        ReplayOrchestrationContext? context = null;
+        Task<object?>? orchestration = null;
+        var accepted = new List<HistoryEvent>();
+        DateTimeOffset? pendingTime = null; // OrchestratorStarted precedes ExecutionStarted in the first episode
+
+        ExecutionResult Fail(Exception ex, IReadOnlyList<PendingAction>? actions = null) => new()
+        {
+            Outcome = ExecutionOutcome.Failed,
+            AcceptedNewEvents = accepted,
+            NewActions = actions ?? [],
+            Failure = TaskFailureDetails.FromException(ex),
+            CustomStatusSet = context?.CustomStatusSet ?? false,
+            CustomStatus = context?.CustomStatus,
+        };
+
+        var total = pastEvents.Count + newEvents.Count;
+        for (var i = 0; i < total; i++)
+        {
+            var replaying = i < pastEvents.Count;
+            var e = replaying ? pastEvents[i] : newEvents[i - pastEvents.Count];
+            if (orchestration is { IsCompleted: true } && !replaying)
+                break; // the code finished: later messages of this batch have nobody to go to
+            if (context is not null)
+                context.IsReplayingInternal = replaying;
+            try
+            {
+                switch (e.EventType)
+                {
+                    case HistoryEventType.ExecutionStarted:
+                        context = new ReplayOrchestrationContext(e, instanceId, loggerFactory, maxPayloadBytes) { IsReplayingInternal = replaying };
+                        if (pendingTime is { } t)
+                            context.CurrentTime = t;
+                        object? input;
+                        try
+                        {
+                            input = DurableJson.Deserialize(e.Input, runner.InputType);
+                        }
+                        catch (Exception ex)
+                        {
+                            throw new InvalidOperationException($"The input of orchestrator '{e.Name}' cannot be read as {runner.InputType.Name}: {ex.Message}", ex);
+                        }
+                        var ctx = context;
+                        if (!replaying)
+                            accepted.Add(e);
+                        sync.Run(() => orchestration = StartSafely(runner, ctx, input));
+                        break;
+                    case HistoryEventType.OrchestratorStarted:
+                        pendingTime = e.Timestamp;
+                        if (context is not null)
+                            context.CurrentTime = e.Timestamp;
+                        if (!replaying)
+                            accepted.Add(e);
+                        break;
+                    case HistoryEventType.TaskScheduled:
+                    case HistoryEventType.TimerCreated:
+                    case HistoryEventType.SubOrchestrationInstanceCreated:
+                    case HistoryEventType.EventSent:
+                        RequireContext(context, e).MatchScheduled(e);
+                        break;
+                    case HistoryEventType.TaskCompleted:
+                    case HistoryEventType.TaskFailed:
+                    case HistoryEventType.TimerFired:
+                    case HistoryEventType.SubOrchestrationInstanceCompleted:
+                    case HistoryEventType.SubOrchestrationInstanceFailed:
+                        var ctx2 = RequireContext(context, e);
+                        var ok = false;
+                        sync.Run(() => ok = ctx2.Complete(e));
+                        if (!replaying && ok)
+                            accepted.Add(e);
+                        break;
+                    case HistoryEventType.EventRaised:
+                        var ctx3 = RequireContext(context, e);
+                        sync.Run(() => ctx3.RaiseEvent(e));
+                        if (!replaying)
+                            accepted.Add(e);
+                        break;
+                    default:
+                        // Suspend/resume markers and terminal events do not concern the code.
+                        if (!replaying)
+                            accepted.Add(e);
+                        break;
+                }
+            }
+            catch (NonDeterministicOrchestrationException ex)
+            {
+                return Fail(ex);
+            }
+            catch (InvalidOperationException ex) when (e.EventType == HistoryEventType.ExecutionStarted)
+            {
+                return Fail(ex);
+            }
+        }
+
+        if (context is null || orchestration is null)
+            return Fail(new InvalidOperationException($"History of '{instanceId}' has no ExecutionStarted event."));
+
+        var newActions = context.OpenActions.ToList();
+        if (sync.ForeignContinuationDetected)
+            return Fail(IllegalAwait(context), newActions);
+
+        if (orchestration.IsCompleted)
+        {
+            if (orchestration.IsFaulted || orchestration.IsCanceled)
+            {
+                var ex = orchestration.Exception?.InnerExceptions is [var single] ? single
+                    : (Exception?)orchestration.Exception ?? new TaskCanceledException("The orchestrator was cancelled.");
+                return Fail(ex, newActions);
+            }
+            if (context.ContinueAsNewRequest is { } can)
+            {
+                return new ExecutionResult
+                {
+                    Outcome = ExecutionOutcome.ContinuedAsNew,
+                    AcceptedNewEvents = accepted,
+                    NewActions = newActions,
+                    ContinueAsNewInput = can.Input,
+                    PreserveUnprocessedEvents = can.PreserveEvents,
+                    CarriedEvents = can.PreserveEvents ? context.UnprocessedEvents.ToList() : [],
+                    CustomStatusSet = context.CustomStatusSet,
+                    CustomStatus = context.CustomStatus,
+                };
+            }
+            string? output;
+            try
+            {
+                output = DurableJson.Serialize(orchestration.Result);
+                PayloadGuard.Check(output, $"output of orchestrator '{context.Name}'", maxPayloadBytes);
+            }
+            catch (Exception ex)
+            {
+                return Fail(ex, newActions);
+            }
+            return new ExecutionResult
+            {
+                Outcome = ExecutionOutcome.Completed,
+                AcceptedNewEvents = accepted,
+                NewActions = newActions,
+                Output = output,
+                CustomStatusSet = context.CustomStatusSet,
+                CustomStatus = context.CustomStatus,
+            };
+        }
+
+        if (!context.HasOutstandingWork)
+            return Fail(IllegalAwait(context), newActions);
+
+        return new ExecutionResult
+        {
+            Outcome = ExecutionOutcome.Running,
+            AcceptedNewEvents = accepted,
+            NewActions = newActions,
+            CustomStatusSet = context.CustomStatusSet,
+            CustomStatus = context.CustomStatus,
+            NextTimerFireAt = context.NextTimerFireAt,
+        };
+    }
+
+    private static IllegalAwaitException IllegalAwait(ReplayOrchestrationContext context) => new(
+        $"Orchestrator '{context.Name}' awaited a task that the orchestration context did not create (for example Task.Delay, Task.Run, " +
+        "an HTTP or database call, or a ConfigureAwait(false) continuation); such a task never completes during replay. " +
+        "Use context.CreateTimer for delays and activities (context.CallActivityAsync) for I/O and other work.");
+
+    private static ReplayOrchestrationContext RequireContext(ReplayOrchestrationContext? context, HistoryEvent e)
+        => context ?? throw new NonDeterministicOrchestrationException($"History event {e} precedes ExecutionStarted.");
+
+    private static Task<object?> StartSafely(IOrchestratorRunner runner, ReplayOrchestrationContext context, object? input)
+    {
+        try
+        {
+            return runner.RunAsync(context, input);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<object?>(ex);
+        }
+    }
+}

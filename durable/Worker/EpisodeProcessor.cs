@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Logging;
+using Orchestrator.Durable.Execution;
+using Orchestrator.Durable.Storage;
+
+namespace Orchestrator.Durable.Worker;
+
+internal enum EpisodeOutcome { Idle, Committed, Conflict }
+
+/// <summary>
+/// Runs episodes of one instance: load (or reuse the cached copy), dispatch leftovers, plan, commit on the ETag,
+/// then dispatch and arm timers. A conflict means another worker advanced the instance: evict and try again.
+/// </summary>
+internal sealed class EpisodeProcessor(IOrchestrationStore store, EpisodePlanner planner, OutboxDispatcher dispatcher,
+    InstanceCache cache, TimeProvider time, ILogger<EpisodeProcessor> logger)
+{
+    private const int MaxConflictRetries = 10;
+
+    public InstanceCache Cache => cache;
+
+    /// <summary>Runs an episode of the instance, retrying on ETag conflicts. Messages arriving meanwhile bring their own wake-ups.</summary>
+    public async Task RunAsync(string instanceId, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < MaxConflictRetries; attempt++)
+        {
+            var outcome = await RunOnceAsync(instanceId, ct).ConfigureAwait(false);
+            if (outcome != EpisodeOutcome.Conflict)
+                return;
+            cache.Evict(instanceId);
+            logger.LogDebug("Episode of {InstanceId} lost an ETag race; retrying from storage.", instanceId);
+        }
+        throw new InvalidOperationException($"Instance '{instanceId}' kept conflicting with other writers; its wake-up will be retried.");
+    }
+
+    internal async Task<EpisodeOutcome> RunOnceAsync(string instanceId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var cached = cache.TryGet(instanceId);
+        var snapshot = await store.LoadInstanceAsync(instanceId, includeHistory: cached is null, now, ct).ConfigureAwait(false);
+        if (snapshot is null)
+        {
+            cache.Evict(instanceId);
+            return EpisodeOutcome.Idle;
+        }
+
+        List<HistoryEvent> history;
+        if (cached is not null && cached.ETag == snapshot.ETag)
+            history = cached.History;
+        else if (snapshot.History is not null)
+            history = snapshot.History.ToList();
+        else
+            history = (await store.GetHistoryAsync(instanceId, ct).ConfigureAwait(false)).ToList();
+        if (history.Count != snapshot.State.HistoryLength)
+            return EpisodeOutcome.Conflict; // read raced with a commit
+
+        if (snapshot.Outbox.Count > 0)
+            await dispatcher.DispatchAsync(instanceId, snapshot.Outbox, ct).ConfigureAwait(false);
+
+        var plan = planner.Plan(snapshot.State, history, snapshot.ReadyInbox, now);
+        if (plan.Commit is null)
+        {
+            if (!snapshot.State.IsTerminal)
+                cache.Put(instanceId, new InstanceCache.Entry(snapshot.ETag, snapshot.State, history));
+            return EpisodeOutcome.Idle;
+        }
+
+        var commit = plan.Commit;
+        var result = await store.CommitEpisodeAsync(commit, snapshot.ETag, ct).ConfigureAwait(false);
+        if (!result.Succeeded)
+            return EpisodeOutcome.Conflict;
+
+        if (commit.NewState.IsTerminal)
+        {
+            cache.Evict(instanceId);
+        }
+        else
+        {
+            var newHistory = commit.NewState.ExecutionId == snapshot.State.ExecutionId ? history : [];
+            newHistory.AddRange(commit.NewHistory);
+            cache.Put(instanceId, new InstanceCache.Entry(result.NewETag!, commit.NewState, newHistory));
+        }
+
+        await dispatcher.DispatchAsync(instanceId, commit.NewOutbox, ct).ConfigureAwait(false);
+        foreach (var wakeAt in plan.WakeUps.Distinct())
+            await store.SendWakeUpAsync(instanceId, wakeAt, ct).ConfigureAwait(false);
+        if (commit.NewState.IsTerminal && commit.NewState.Status != snapshot.State.Status)
+            logger.LogInformation("Orchestration {Name} {InstanceId} is {Status}.", commit.NewState.Name, instanceId, commit.NewState.Status);
+        return commit.ConsumedMessageIds.Count == 0 && commit.NewInboxMessages.Count == 0 && commit.NewHistory.Count == 0
+            ? EpisodeOutcome.Idle
+            : EpisodeOutcome.Committed;
+    }
+}
