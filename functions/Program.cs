@@ -1,4 +1,5 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/health", () => Results.Ok(new { status = "starting" }));
-app.Run();
+using Orchestrator.Functions.Hosting;
+
+var builder = OrchestratorHost.CreateBuilder(args);
+var app = OrchestratorHost.Build(builder);
+await app.RunAsync();

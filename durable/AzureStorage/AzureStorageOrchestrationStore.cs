@@ -1,0 +1,567 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orchestrator.Durable.Storage;
+
+namespace Orchestrator.Durable.AzureStorage;
+
+/// <summary>
+/// <see cref="IOrchestrationStore"/> on Azure Storage: the "{hub}Instances" table (one partition per instance,
+/// layout in <see cref="InstanceRows"/>), the "{hub}Index" table (<see cref="InstanceIndex"/>), the wake-up and
+/// activity queues and the payload container. Every change of an instance is one conditional commit on its state
+/// row's ETag (<see cref="PartitionTransactionWriter"/>); everything else is idempotent.
+/// </summary>
+internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationStore
+{
+    private readonly TaskHubResources _hub;
+    private readonly AzureStorageStoreOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly PayloadBlobs _blobs;
+    private readonly PartitionTransactionWriter _writer;
+    private readonly InstanceIndex _index;
+
+    /// <summary>Instances this process works on (see <see cref="HotInstance"/>).</summary>
+    private readonly ConcurrentDictionary<string, HotInstance> _hot = new(StringComparer.Ordinal);
+
+    public AzureStorageOrchestrationStore(AzureStorageStoreOptions options, TimeProvider? time = null, ILogger? logger = null,
+        StorageOperationCounter? counter = null)
+    {
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _hub = new TaskHubResources(options.ConnectionString, options.TaskHubName, counter);
+        _blobs = new PayloadBlobs(_hub.Payloads);
+        _writer = new PartitionTransactionWriter(_hub.Instances);
+        _index = new InstanceIndex(_hub.Index, _hub.Instances, _blobs, options, _logger, _time);
+    }
+
+    internal TaskHubResources Hub => _hub;
+    internal StorageOperationCounter Counter => _hub.Counter;
+    internal StoreFaults Faults { get; } = new();
+    internal InstanceIndex Index => _index;
+
+    /// <summary>Creates the tables, queues and container of the hub if missing.</summary>
+    public Task EnsureCreatedAsync(CancellationToken ct = default) => _hub.EnsureCreatedAsync(ct);
+
+    /// <summary>Cheap reachability check of all three services (for health probes).</summary>
+    public async Task CheckHealthAsync(CancellationToken ct)
+    {
+        await Task.WhenAll(
+            _hub.Instances.QueryAsync<TableEntity>(filter: "PartitionKey eq ''", maxPerPage: 1, cancellationToken: ct).AsPages().GetAsyncEnumerator(ct).MoveNextAsync().AsTask(),
+            _hub.WakeUps.GetPropertiesAsync(ct),
+            _hub.Payloads.GetPropertiesAsync(cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    private HotInstance Hot(string instanceId)
+    {
+        if (_hot.TryGetValue(instanceId, out var hot))
+        {
+            hot.LastUsedTicks = Environment.TickCount64;
+            return hot;
+        }
+        if (_hot.Count >= _options.MaxHotInstances) EvictClean();
+        return _hot.GetOrAdd(instanceId, static _ => new HotInstance());
+    }
+
+    /// <summary>Drops the least recently used entries that hold nothing only-in-memory.</summary>
+    private void EvictClean()
+    {
+        var victims = _hot.Where(p => p.Value.IsClean).OrderBy(p => p.Value.LastUsedTicks)
+            .Take(Math.Max(1, _options.MaxHotInstances / 10)).Select(p => p.Key).ToList();
+        foreach (var id in victims)
+        {
+            if (_hot.TryGetValue(id, out var hot))
+            {
+                lock (hot.Gate)
+                {
+                    if (hot.IsClean) _hot.TryRemove(id, out _);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- instances
+
+    public async Task<CreateInstanceResult> CreateInstanceAsync(InstanceState state, OrchestrationMessage startMessage, CancellationToken ct)
+    {
+        CheckPayload("orchestration input", state.Input);
+        CheckPayload("start message", startMessage.Event.Input);
+
+        // Index first (write-ahead): a crash after it leaves an index row that the sweep re-checks against the
+        // state row and repairs; a crash after the state row without an index row would leave an instance the
+        // sweep cannot see (a scheduled start whose wake-up was lost would never run).
+        await _index.WriteAheadAsync(state, ct).ConfigureAwait(false);
+
+        while (true)
+        {
+            // Optimistic insert: the common case (a new id) costs one transaction.
+            var stateRow = await InstanceRows.ToStateRowAsync(state, gen: 1, _blobs, ct).ConfigureAwait(false);
+            var startRow = await InstanceRows.ToInboxRowAsync(startMessage, gen: 1, _blobs, ct).ConfigureAwait(false);
+            var etag = await _writer.CommitAsync(stateRow, expectedETag: null,
+                [new TableTransactionAction(TableTransactionActionType.UpsertReplace, startRow)], [], ct).ConfigureAwait(false);
+            if (etag is not null)
+            {
+                RememberCreated(state, startMessage, etag, gen: 1, replaced: false);
+                await _index.AfterCommitAsync(state, previous: null, ct).ConfigureAwait(false);
+                return new CreateInstanceResult(true, null);
+            }
+
+            // The id exists.
+            var existing = await ReadStateRowAsync(state.InstanceId, ct).ConfigureAwait(false);
+            if (existing is null) continue; // purged meanwhile: try the insert again
+            var existingState = await InstanceRows.FromStateRowAsync(existing, _blobs, includePayloads: true, ct).ConfigureAwait(false);
+            if (existingState.StartMessageId == startMessage.Id || !existingState.IsTerminal)
+            {
+                await _index.RepairAsync(existingState, ct).ConfigureAwait(false);
+                return new CreateInstanceResult(false, existingState);
+            }
+
+            // Terminal: replace it. The old execution's inbox and outbox rows go in the same conditional commit
+            // (history rows need not: they carry the old execution id and are overwritten position by position).
+            var gen = InstanceRows.StateGen(existing) + 1;
+            var rows = new List<TableTransactionAction>();
+            await foreach (var row in _hub.Instances.QueryAsync<TableEntity>(
+                               $"PartitionKey eq '{Escape(state.InstanceId)}' and RowKey ge 'i-' and RowKey lt 'p'",
+                               select: ["PartitionKey", "RowKey"], cancellationToken: ct).ConfigureAwait(false))
+            {
+                if (row.RowKey != startRow.RowKey)
+                    rows.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
+            }
+            stateRow = await InstanceRows.ToStateRowAsync(state, gen, _blobs, ct).ConfigureAwait(false);
+            startRow[InstanceRows.Gen] = gen;
+            rows.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, startRow));
+            etag = await _writer.CommitAsync(stateRow, existing.ETag.ToString(), rows, [], ct).ConfigureAwait(false);
+            if (etag is null) continue; // someone else changed it: look again
+            RememberCreated(state, startMessage, etag, gen, replaced: true);
+            await _index.AfterCommitAsync(state, previous: null, ct).ConfigureAwait(false);
+            return new CreateInstanceResult(true, null);
+        }
+    }
+
+    private void RememberCreated(InstanceState state, OrchestrationMessage start, string etag, long gen, bool replaced)
+    {
+        var hot = Hot(state.InstanceId);
+        lock (hot.Gate)
+        {
+            hot.ETag = etag;
+            hot.Gen = gen;
+            hot.State = state;
+            hot.OrphanKeys = [];
+            hot.KnownInbox.Clear();
+            hot.KnownInbox[start.Id] = start;
+            hot.Outbox.Clear();
+            // A brand-new partition may hold messages sent ahead of the start: read once before the first episode.
+            hot.Dirty = !replaced;
+        }
+    }
+
+    public async Task<InstanceState?> GetInstanceAsync(string instanceId, CancellationToken ct)
+    {
+        var row = await ReadStateRowAsync(instanceId, ct).ConfigureAwait(false);
+        return row is null ? null : await InstanceRows.FromStateRowAsync(row, _blobs, includePayloads: true, ct).ConfigureAwait(false);
+    }
+
+    public async Task<InstanceSnapshot?> LoadInstanceAsync(string instanceId, bool includeHistory, DateTimeOffset now, CancellationToken ct)
+    {
+        var hot = Hot(instanceId);
+        lock (hot.Gate)
+        {
+            // From memory when this process's knowledge is complete (see HotInstance); a fresh instance has no history.
+            if (hot is { Dirty: false, ETag: not null, State: not null } && (!includeHistory || hot.State.HistoryLength == 0))
+            {
+                var ready = hot.KnownInbox.Values.Where(m => m.VisibleAt is not { } v || v <= now)
+                    .Concat(hot.LocalInbox)
+                    .OrderBy(m => m.EnqueuedAt)
+                    .ToList();
+                var outbox = hot.Outbox.Values.Where(o => !hot.DeferredOutbox.ContainsValue(o.Id)).ToList();
+                return new InstanceSnapshot(hot.State, hot.ETag, includeHistory ? [] : null, ready, outbox);
+            }
+            hot.Dirty = false; // a notice arriving from now on marks it again
+        }
+        return await ReadInstanceAsync(instanceId, hot, includeHistory, now, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the partition (one query) and refreshes this process's knowledge of the instance.</summary>
+    private async Task<InstanceSnapshot?> ReadInstanceAsync(string instanceId, HotInstance hot, bool includeHistory, DateTimeOffset now, CancellationToken ct)
+    {
+        // With history the whole partition, without it only rows from "i-" on (inbox, outbox, state: "h-" < "i-" < "o-" < "state").
+        var filter = includeHistory
+            ? $"PartitionKey eq '{Escape(instanceId)}'"
+            : $"PartitionKey eq '{Escape(instanceId)}' and RowKey ge 'i-'";
+        TableEntity? stateRow = null;
+        var history = new List<TableEntity>();
+        var inbox = new List<TableEntity>();
+        var outbox = new List<TableEntity>();
+        await foreach (var row in _hub.Instances.QueryAsync<TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
+        {
+            var key = row.RowKey;
+            if (key == InstanceRows.StateKey) stateRow = row;
+            else if (key.StartsWith(InstanceRows.HistoryPrefix, StringComparison.Ordinal)) history.Add(row);
+            else if (key.StartsWith(InstanceRows.InboxPrefix, StringComparison.Ordinal)) inbox.Add(row);
+            else if (key.StartsWith(InstanceRows.OutboxPrefix, StringComparison.Ordinal)) outbox.Add(row);
+        }
+        if (stateRow is null)
+        {
+            lock (hot.Gate)
+            {
+                hot.ETag = null;
+                hot.Dirty = true;
+            }
+            return null;
+        }
+
+        var state = await InstanceRows.FromStateRowAsync(stateRow, _blobs, includePayloads: true, ct).ConfigureAwait(false);
+        var gen = InstanceRows.StateGen(stateRow);
+        var orphans = new List<string>();
+        bool Committed(TableEntity row)
+        {
+            if (InstanceRows.GenOf(row) is { } g && g > gen)
+            {
+                orphans.Add(row.RowKey); // written by a commit that never made its final write
+                return false;
+            }
+            return true;
+        }
+
+        var known = new List<(OrchestrationMessage Message, DateTimeOffset? Arrived)>();
+        foreach (var row in inbox)
+        {
+            if (Committed(row)) known.Add((await InstanceRows.FromInboxRowAsync(row, _blobs, ct).ConfigureAwait(false), row.Timestamp));
+        }
+        var outboxEntries = new List<OutboxEntry>();
+        foreach (var row in outbox)
+        {
+            if (Committed(row)) outboxEntries.Add(await InstanceRows.FromOutboxRowAsync(row, _blobs, ct).ConfigureAwait(false));
+        }
+        IReadOnlyList<HistoryEvent>? events = null;
+        if (includeHistory) events = await ReadHistoryAsync(state, history, ct).ConfigureAwait(false);
+        var etag = stateRow.ETag.ToString();
+
+        lock (hot.Gate)
+        {
+            hot.ETag = etag;
+            hot.Gen = gen;
+            hot.State = state;
+            hot.OrphanKeys = orphans;
+            hot.KnownInbox.Clear();
+            foreach (var (m, _) in known) hot.KnownInbox[m.Id] = m;
+            hot.Outbox.Clear();
+            foreach (var o in outboxEntries) hot.Outbox[o.Id] = o;
+            // Ready: stored rows that are due, in arrival order, then results held in memory that storage does not have.
+            var ready = known
+                .Where(k => k.Message.VisibleAt is not { } v || v <= now)
+                .OrderBy(k => k.Message.EnqueuedAt).ThenBy(k => k.Arrived ?? DateTimeOffset.MaxValue)
+                .Select(k => k.Message)
+                .ToList();
+            var stored = ready.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+            ready.AddRange(hot.LocalInbox.Where(m => !stored.Contains(m.Id)));
+            // Activity rows already running here are not handed out again (they would run twice in this process).
+            var pendingOutbox = outboxEntries.Where(o => !hot.DeferredOutbox.ContainsValue(o.Id)).ToList();
+            return new InstanceSnapshot(state, etag, events, ready, pendingOutbox);
+        }
+    }
+
+
+    public async Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken ct)
+    {
+        TableEntity? stateRow = null;
+        var history = new List<TableEntity>();
+        await foreach (var row in _hub.Instances.QueryAsync<TableEntity>(
+                           $"PartitionKey eq '{Escape(instanceId)}' and (RowKey eq 'state' or (RowKey ge 'h-' and RowKey lt 'h.'))",
+                           cancellationToken: ct).ConfigureAwait(false))
+        {
+            if (row.RowKey == InstanceRows.StateKey) stateRow = row;
+            else history.Add(row);
+        }
+        if (stateRow is null) return [];
+        var state = await InstanceRows.FromStateRowAsync(stateRow, _blobs, includePayloads: false, ct).ConfigureAwait(false);
+        return await ReadHistoryAsync(state, history, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The committed history: positions below HistoryLength of the current execution, in order.</summary>
+    private async Task<IReadOnlyList<HistoryEvent>> ReadHistoryAsync(InstanceState state, List<TableEntity> rows, CancellationToken ct)
+    {
+        var events = new HistoryEvent[state.HistoryLength];
+        var found = 0;
+        foreach (var row in rows)
+        {
+            if (!InstanceRows.TryParseHistoryKey(row.RowKey, out var seq) || seq >= state.HistoryLength) continue;
+            if (row.GetString(InstanceRows.ExecutionId) != state.ExecutionId) continue;
+            events[seq] = await InstanceRows.FromHistoryRowAsync(row, _blobs, ct).ConfigureAwait(false);
+            found++;
+        }
+        if (found != state.HistoryLength)
+            throw new InvalidDataException(
+                $"Instance '{state.InstanceId}' records {state.HistoryLength} history events for execution {state.ExecutionId} " +
+                $"but {found} rows were found in table '{_hub.Instances.Name}'. The partition was changed outside the engine.");
+        return events;
+    }
+
+    public async Task<CommitResult> CommitEpisodeAsync(EpisodeCommit commit, string expectedETag, CancellationToken ct)
+    {
+        var id = commit.InstanceId;
+        var next = commit.NewState;
+        CheckPayload("orchestration output", next.Output);
+        CheckPayload("custom status", next.CustomStatus);
+
+        var hot = Hot(id);
+        bool known;
+        lock (hot.Gate) known = hot.ETag == expectedETag;
+        if (!known)
+        {
+            // Not from our own load or commit: learn the generation and orphans (one query without history).
+            var snapshot = await ReadInstanceAsync(id, hot, includeHistory: false, _time.GetUtcNow(), ct).ConfigureAwait(false);
+            if (snapshot is null || snapshot.ETag != expectedETag) return CommitResult.Conflict;
+        }
+
+        long gen;
+        IReadOnlyList<string> orphans;
+        HashSet<string> localIds;
+        var deferredDeletes = new List<string>();
+        var remainingDeferred = 0;
+        lock (hot.Gate)
+        {
+            gen = hot.Gen + 1;
+            orphans = hot.OrphanKeys;
+            localIds = hot.LocalInbox.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+            // Activity rows kept as the durable record of locally run activities go with the commit that records
+            // their result (or ends the instance).
+            foreach (var (resultId, outboxId) in hot.DeferredOutbox)
+            {
+                if (next.IsTerminal || commit.ConsumedMessageIds.Contains(resultId)) deferredDeletes.Add(outboxId);
+                else remainingDeferred++;
+            }
+        }
+        if (remainingDeferred > 0 && !next.IsTerminal)
+        {
+            // Local activities are still out: if this process dies, the sweep must find the instance and re-send them.
+            var recheck = _time.GetUtcNow() + _options.LocalActivityRecheck;
+            if (next.NextWakeAt is not { } wake || wake > recheck) next = next with { NextWakeAt = recheck };
+        }
+
+        var rows = new List<TableTransactionAction>(commit.NewHistory.Count + commit.NewOutbox.Count + commit.NewInboxMessages.Count + 4);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        var firstSeq = next.HistoryLength - commit.NewHistory.Count;
+        for (var i = 0; i < commit.NewHistory.Count; i++)
+        {
+            var row = await InstanceRows.ToHistoryRowAsync(id, next.ExecutionId, firstSeq + i, commit.NewHistory[i], gen, _blobs, ct).ConfigureAwait(false);
+            rows.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
+            written.Add(row.RowKey);
+        }
+        foreach (var message in commit.NewInboxMessages)
+        {
+            var row = await InstanceRows.ToInboxRowAsync(message, gen, _blobs, ct).ConfigureAwait(false);
+            if (!written.Add(row.RowKey)) continue;
+            rows.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
+        }
+        foreach (var entry in commit.NewOutbox)
+        {
+            var row = await InstanceRows.ToOutboxRowAsync(id, entry, gen, _blobs, ct).ConfigureAwait(false);
+            if (!written.Add(row.RowKey)) continue;
+            rows.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
+        }
+        // Rows of a crashed commit at this generation would become visible with ours: remove what we do not overwrite.
+        foreach (var orphan in orphans)
+        {
+            if (written.Add(orphan))
+                rows.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(id, orphan), ETag.All));
+        }
+        foreach (var outboxId in deferredDeletes)
+        {
+            var key = InstanceRows.OutboxKey(outboxId);
+            if (written.Add(key))
+                rows.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(id, key), ETag.All));
+        }
+        var after = new List<TableTransactionAction>(commit.ConsumedMessageIds.Count);
+        foreach (var messageId in commit.ConsumedMessageIds)
+        {
+            if (localIds.Contains(messageId)) continue; // held in memory only: nothing stored to delete
+            var key = InstanceRows.InboxKey(messageId);
+            if (written.Add(key))
+                after.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(id, key), ETag.All));
+        }
+
+        var stateRow = await InstanceRows.ToStateRowAsync(next, gen, _blobs, ct).ConfigureAwait(false);
+        var faults = Faults.BeforeFinalStateWrite;
+        var etag = await _writer.CommitAsync(stateRow, expectedETag, rows, after, ct,
+            faults is null ? null : () => faults(id)).ConfigureAwait(false);
+        lock (hot.Gate)
+        {
+            if (etag is null)
+            {
+                hot.ETag = null; // someone else wrote: read before the next use
+                return CommitResult.Conflict;
+            }
+            hot.ETag = etag;
+            hot.Gen = gen;
+            hot.State = next;
+            hot.OrphanKeys = [];
+            foreach (var consumed in commit.ConsumedMessageIds)
+            {
+                hot.KnownInbox.Remove(consumed);
+                hot.DeferredOutbox.Remove(consumed);
+            }
+            hot.LocalInbox.RemoveAll(m => commit.ConsumedMessageIds.Contains(m.Id));
+            foreach (var m in commit.NewInboxMessages) hot.KnownInbox[m.Id] = m;
+            foreach (var o in deferredDeletes) hot.Outbox.Remove(o);
+            if (next.IsTerminal) hot.DeferredOutbox.Clear();
+            foreach (var o in commit.NewOutbox) hot.Outbox[o.Id] = o;
+        }
+
+        Faults.AfterCommitBeforeIndex?.Invoke(id);
+        await _index.AfterCommitAsync(next, previous: null, ct).ConfigureAwait(false);
+        return new CommitResult(true, etag);
+    }
+
+    public async Task DeliverMessagesAsync(string instanceId, IReadOnlyList<OrchestrationMessage> messages, CancellationToken ct)
+    {
+        if (messages.Count == 0) return;
+        foreach (var m in messages) CheckPayload("message payload", m.Event.Input ?? m.Event.Result);
+
+        // Results of activities this process ran from its local channel stay in memory: the activity's outbox row
+        // is their durable record until an episode commits them.
+        var durable = messages;
+        if (_hot.TryGetValue(instanceId, out var hot))
+        {
+            lock (hot.Gate)
+            {
+                var local = messages.Where(m => hot.DeferredOutbox.ContainsKey(m.Id)).ToList();
+                foreach (var m in local)
+                {
+                    if (hot.LocalInbox.Any(l => l.Id == m.Id)) continue; // first copy wins
+                    hot.LocalInbox.Add(m);
+                    hot.PendingLocalSignals++;
+                }
+                durable = local.Count == 0 ? messages : messages.Where(m => !hot.DeferredOutbox.ContainsKey(m.Id)).ToList();
+                // A stored message this process's knowledge does not include: the next episode reads storage.
+                if (durable.Count > 0) hot.Dirty = true;
+            }
+        }
+        if (durable.Count == 0) return;
+
+        if (durable.Count == 1)
+        {
+            var row = await InstanceRows.ToInboxRowAsync(durable[0], gen: null, _blobs, ct).ConfigureAwait(false);
+            try
+            {
+                await _hub.Instances.AddEntityAsync(row, ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                // Already delivered: the first copy wins.
+            }
+            return;
+        }
+        var actions = new List<TableTransactionAction>(durable.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var message in durable)
+        {
+            if (!seen.Add(message.Id)) continue;
+            var row = await InstanceRows.ToInboxRowAsync(message, gen: null, _blobs, ct).ConfigureAwait(false);
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
+        }
+        foreach (var chunk in actions.Chunk(PartitionTransactionWriter.MaxActions))
+            await _writer.SubmitWithoutStateAsync(chunk.ToList(), ct).ConfigureAwait(false);
+    }
+
+    public async Task DeleteOutboxAsync(string instanceId, IReadOnlyList<string> outboxIds, CancellationToken ct)
+    {
+        if (outboxIds.Count == 0) return;
+        var ids = outboxIds;
+        if (_hot.TryGetValue(instanceId, out var hot))
+        {
+            lock (hot.Gate)
+            {
+                // Rows of locally dispatched activities stay until their result is committed.
+                ids = outboxIds.Where(o => !hot.DeferredOutbox.ContainsValue(o)).Distinct(StringComparer.Ordinal).ToList();
+                foreach (var o in ids) hot.Outbox.Remove(o);
+            }
+        }
+        if (ids.Count == 0) return;
+        if (ids.Count == 1)
+        {
+            await DeleteRowAsync(instanceId, InstanceRows.OutboxKey(ids[0]), ct).ConfigureAwait(false);
+            return;
+        }
+        var actions = ids.Distinct(StringComparer.Ordinal)
+            .Select(o => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(instanceId, InstanceRows.OutboxKey(o)), ETag.All))
+            .ToList();
+        foreach (var chunk in actions.Chunk(PartitionTransactionWriter.MaxActions))
+            await _writer.SubmitWithoutStateAsync(chunk.ToList(), ct).ConfigureAwait(false);
+    }
+
+
+    public async Task<bool> PurgeInstanceAsync(string instanceId, CancellationToken ct)
+    {
+        var keys = new List<string>();
+        var hadState = false;
+        await foreach (var row in _hub.Instances.QueryAsync<TableEntity>($"PartitionKey eq '{Escape(instanceId)}'",
+                           select: ["PartitionKey", "RowKey"], cancellationToken: ct).ConfigureAwait(false))
+        {
+            if (row.RowKey == InstanceRows.StateKey) hadState = true;
+            else keys.Add(row.RowKey);
+        }
+        // Everything else first, the state row last: an interrupted purge leaves an instance that still exists
+        // and can be purged again, never a state row-less partition with stray inbox rows for a future instance.
+        foreach (var chunk in keys.Chunk(PartitionTransactionWriter.MaxActions))
+        {
+            await _writer.SubmitWithoutStateAsync(chunk
+                .Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(instanceId, k), ETag.All))
+                .ToList(), ct).ConfigureAwait(false);
+        }
+        await _blobs.DeleteInstanceAsync(instanceId, ct).ConfigureAwait(false);
+        if (hadState) await DeleteRowAsync(instanceId, InstanceRows.StateKey, ct).ConfigureAwait(false);
+        await _index.DeleteAsync(instanceId, ct).ConfigureAwait(false);
+        _hot.TryRemove(instanceId, out _);
+        return hadState;
+    }
+
+    public Task<InstanceQueryPage> QueryInstancesAsync(InstanceQuery query, CancellationToken ct) => _index.QueryAsync(query, ct);
+
+    public async Task<IReadOnlyList<string>> GetInstancesDueForWakeUpAsync(DateTimeOffset now, int maxCount, CancellationToken ct)
+    {
+        var due = await _index.GetDueAsync(now, maxCount, ct).ConfigureAwait(false);
+        // The sweep exists for what this process may not know (a row whose notice was lost): the wake-ups it
+        // sends must make the receiver read storage.
+        foreach (var id in due)
+        {
+            if (_hot.TryGetValue(id, out var hot))
+            {
+                lock (hot.Gate) hot.Dirty = true;
+            }
+        }
+        return due;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private async Task<TableEntity?> ReadStateRowAsync(string instanceId, CancellationToken ct)
+    {
+        var response = await _hub.Instances.GetEntityIfExistsAsync<TableEntity>(instanceId, InstanceRows.StateKey, cancellationToken: ct).ConfigureAwait(false);
+        return response.HasValue ? response.Value : null;
+    }
+
+    private async Task DeleteRowAsync(string instanceId, string rowKey, CancellationToken ct)
+    {
+        try
+        {
+            await _hub.Instances.DeleteEntityAsync(instanceId, rowKey, ETag.All, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404) { }
+    }
+
+    private void CheckPayload(string what, string? payload)
+    {
+        if (payload is null) return;
+        // UTF-8 never takes more than 3 bytes per UTF-16 char: count exactly only when it could matter.
+        if ((long)payload.Length * 3 <= _options.MaxPayloadBytes) return;
+        var bytes = PayloadBlobs.Utf8Length(payload);
+        if (bytes > _options.MaxPayloadBytes) throw new PayloadTooLargeException(what, bytes, _options.MaxPayloadBytes);
+    }
+
+    /// <summary>OData string literal escaping (single quotes doubled).</summary>
+    internal static string Escape(string value) => value.Replace("'", "''", StringComparison.Ordinal);
+}

@@ -1,0 +1,151 @@
+using Cronos;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orchestrator.Durable;
+using Orchestrator.Functions.Durable;
+
+namespace Orchestrator.Functions.Scheduling;
+
+/// <summary>
+/// A scheduled (timer-triggered) function: work that runs at each occurrence of a cron expression from
+/// configuration (Schedules:Functions:{name}:Cron). Register it with
+/// <see cref="ScheduledFunctionRegistration.AddScheduledFunction{TFunction}"/>; it is resolved from DI in a new
+/// scope per run. Each occurrence runs once across every process: it is started as a durable orchestration whose
+/// instance id is derived from the function name and the occurrence time, which the engine refuses to create twice,
+/// and the function itself runs as that orchestration's activity (at-least-once, like every activity: make it idempotent).
+/// </summary>
+public interface IScheduledFunction
+{
+    Task RunAsync(ScheduledFunctionContext context, CancellationToken cancellationToken);
+}
+
+/// <param name="Name">The scheduled function's name.</param>
+/// <param name="ScheduledTime">The occurrence being run (UTC), not the time the run started.</param>
+/// <param name="InstanceId">The orchestration instance that carries this occurrence.</param>
+public sealed record ScheduledFunctionContext(string Name, DateTimeOffset ScheduledTime, string InstanceId);
+
+/// <summary>Section "Schedules".</summary>
+public sealed class SchedulesOptions
+{
+    public const string SectionName = "Schedules";
+
+    /// <summary>False: this process starts no scheduled occurrences (other processes still may).</summary>
+    public bool Enabled { get; set; } = true;
+
+    public Dictionary<string, ScheduleSettings> Functions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+public sealed class ScheduleSettings
+{
+    /// <summary>5 fields (minute hour day month weekday) or 6 with seconds first.</summary>
+    public string? Cron { get; set; }
+    /// <summary>IANA or Windows time zone id the expression is evaluated in; default UTC.</summary>
+    public string? TimeZone { get; set; }
+    public bool Enabled { get; set; } = true;
+}
+
+/// <summary>A registered scheduled function: its name, type and the cron used when configuration gives none.</summary>
+public sealed record ScheduledFunctionDescriptor(string Name, Type FunctionType, string? DefaultCron);
+
+/// <summary>An occurrence, the input of the <c>ScheduledFunction</c> orchestration.</summary>
+public sealed record ScheduledOccurrence(string Function, DateTimeOffset ScheduledTime);
+
+public static class ScheduledFunctionRegistration
+{
+    public const string OrchestratorName = "ScheduledFunction";
+    public const string ActivityName = "RunScheduledFunction";
+    private const string InfrastructureKey = "Orchestrator.ScheduledFunctions";
+
+    /// <summary>Scheduling infrastructure: the scheduler hosted service, options validated at start, the carrier orchestration.</summary>
+    public static WebApplicationBuilder AddScheduledFunctions(this WebApplicationBuilder builder)
+    {
+        var properties = ((IHostApplicationBuilder)builder).Properties;
+        if (!properties.TryAdd(InfrastructureKey, true)) return builder;
+
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<SchedulesOptions>()
+            .Bind(builder.Configuration.GetSection(SchedulesOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SchedulesOptions>, SchedulesOptionsValidator>();
+        services.AddSingleton<ScheduledFunctionScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScheduledFunctionScheduler>());
+        builder.AddDurableRegistrations(registry =>
+        {
+            registry.AddOrchestratorFunc<ScheduledOccurrence, string>(OrchestratorName, async (context, occurrence) =>
+            {
+                await context.CallActivityAsync<bool>(ActivityName, occurrence);
+                return "done";
+            });
+            registry.AddActivity<RunScheduledFunctionActivity>(ActivityName);
+        });
+        return builder;
+    }
+
+    /// <summary>Registers a scheduled function under <paramref name="name"/>; its cron comes from Schedules:Functions:{name}:Cron, else <paramref name="defaultCron"/>.</summary>
+    public static WebApplicationBuilder AddScheduledFunction<TFunction>(this WebApplicationBuilder builder, string name, string? defaultCron = null)
+        where TFunction : class, IScheduledFunction
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        builder.AddScheduledFunctions();
+        builder.Services.TryAddScoped<TFunction>();
+        builder.Services.AddSingleton(new ScheduledFunctionDescriptor(name, typeof(TFunction), defaultCron));
+        return builder;
+    }
+
+    internal static CronExpression ParseCron(string expression) =>
+        CronExpression.Parse(expression.Trim(),
+            expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
+}
+
+/// <summary>Runs the scheduled function named in the occurrence, in a new DI scope.</summary>
+internal sealed class RunScheduledFunctionActivity(IServiceProvider services, IEnumerable<ScheduledFunctionDescriptor> descriptors)
+    : TaskActivity<ScheduledOccurrence, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, ScheduledOccurrence input)
+    {
+        var descriptor = descriptors.FirstOrDefault(d => string.Equals(d.Name, input.Function, StringComparison.OrdinalIgnoreCase))
+            ?? throw new InvalidOperationException($"No scheduled function named '{input.Function}' is registered in this process.");
+        await using var scope = services.CreateAsyncScope();
+        var function = (IScheduledFunction)scope.ServiceProvider.GetRequiredService(descriptor.FunctionType);
+        await function.RunAsync(new ScheduledFunctionContext(descriptor.Name, input.ScheduledTime, context.InstanceId), context.CancellationToken);
+        return true;
+    }
+}
+
+internal sealed class SchedulesOptionsValidator(IEnumerable<ScheduledFunctionDescriptor> descriptors) : IValidateOptions<SchedulesOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SchedulesOptions options)
+    {
+        var errors = new List<string>();
+        var registered = descriptors.ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
+        foreach (var (function, settings) in options.Functions)
+        {
+            if (!registered.ContainsKey(function))
+            {
+                errors.Add($"Schedules:Functions:{function} is configured, but no scheduled function of that name is registered. Registered: {(registered.Count == 0 ? "none" : string.Join(", ", registered.Keys))}.");
+            }
+        }
+        foreach (var d in registered.Values)
+        {
+            options.Functions.TryGetValue(d.Name, out var settings);
+            var cron = string.IsNullOrWhiteSpace(settings?.Cron) ? d.DefaultCron : settings!.Cron;
+            if (settings is { Enabled: false }) continue;
+            if (string.IsNullOrWhiteSpace(cron))
+            {
+                errors.Add($"Schedules:Functions:{d.Name}:Cron is missing; give a cron expression such as \"0 2 * * *\" (02:00 every day), or set Enabled to false.");
+                continue;
+            }
+            try { ScheduledFunctionRegistration.ParseCron(cron); }
+            catch (CronFormatException ex)
+            {
+                errors.Add($"Schedules:Functions:{d.Name}:Cron \"{cron}\" is not a valid cron expression ({ex.Message}); use 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first.");
+            }
+            if (!string.IsNullOrWhiteSpace(settings?.TimeZone) && !TimeZoneInfo.TryFindSystemTimeZoneById(settings.TimeZone, out _))
+            {
+                errors.Add($"Schedules:Functions:{d.Name}:TimeZone \"{settings.TimeZone}\" is not a known time zone id; use an IANA id such as Europe/Oslo, or leave it empty for UTC.");
+            }
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
