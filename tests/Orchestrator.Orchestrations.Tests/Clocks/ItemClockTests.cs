@@ -209,7 +209,8 @@ public class ItemClockTests
 
         Assert.Contains("\"ExpertReview\"", json);
         Assert.True(back.IsPaused);
-        Assert.Equal(_calc.Read(clock, Bj("2026-03-10 10:00")), _calc.Read(back, Bj("2026-03-10 10:00")) with { MissingYears = _calc.Read(clock, Bj("2026-03-10 10:00")).MissingYears });
+        var (before, after) = (_calc.Read(clock, Bj("2026-03-10 10:00")), _calc.Read(back, Bj("2026-03-10 10:00")));
+        Assert.Equal((before.State, before.DueAt, before.DaysElapsed, before.DaysRemaining), (after.State, after.DueAt, after.DaysElapsed, after.DaysRemaining));
         Assert.Equal(clock.Pauses, back.Pauses);
         Assert.Equal(clock.Extension, back.Extension);
     }
