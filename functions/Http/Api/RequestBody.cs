@@ -96,8 +96,8 @@ public static partial class RequestBodies
         if (unmapped.Success)
         {
             var name = unmapped.Groups[1].Value;
-            var parent = FieldOf(ex.Path);
-            var field = parent == "body" ? name : $"{parent}.{name}";
+            var path = FieldOf(ex.Path);
+            var field = path == "body" ? name : path.EndsWith(name, StringComparison.Ordinal) ? path : $"{path}.{name}";
             return (field, $"'{name}' is not a field of this request; check its spelling (the OpenAPI document at /openapi/v1.json lists the fields).");
         }
         var conversion = ConvertTo().Match(text);

@@ -37,20 +37,28 @@ internal static class ProjectCommandEndpoints
         projects.MapPost("/{projectCode}/events/construction-finished", ConstructionFinishedAsync)
             .WithName("ReportConstructionFinished")
             .WithSummary("Construction finished: joint acceptance (联合验收) starts")
-            .Command<ConstructionFinishedBody>();
+            .Command<ConstructionFinishedBody>(optionalBody: true);
 
-        projects.MapPost("/{projectCode}/events/{eventName}", (string eventName) =>
-                Problems.Problems.NotFound("unknown-event", "Unknown project event",
-                    $"'{eventName}' is not a project event; use one of {string.Join(", ", EventNames)}.", "eventName"))
+        // Any other event name, and the known ones sent without a JSON content type (the typed routes match
+        // application/json only): construction-finished needs no body; the others answer 415.
+        projects.MapPost("/{projectCode}/events/{eventName}", (string projectCode, string eventName, HttpContext context,
+                [FromServices] IProjectCommands commands, [FromServices] IProjectQueries queries, CancellationToken ct) => eventName switch
+            {
+                "construction-finished" => ConstructionFinishedAsync(projectCode, context, commands, queries, ct),
+                _ when EventNames.Contains(eventName) => Task.FromResult(Problems.Problems.Result(StatusCodes.Status415UnsupportedMediaType,
+                    "unsupported-media-type", "JSON expected", "Send the body as JSON with the header Content-Type: application/json.", "Content-Type")),
+                _ => Task.FromResult(Problems.Problems.NotFound("unknown-event", "Unknown project event",
+                    $"'{eventName}' is not a project event; use one of {string.Join(", ", EventNames)}.", "eventName")),
+            })
             .RequireAuthorization(ApiPolicies.PlatformWrite)
             .ExcludeFromDescription();
         return projects;
     }
 
-    private static RouteHandlerBuilder Command<TBody>(this RouteHandlerBuilder route) => route
+    private static RouteHandlerBuilder Command<TBody>(this RouteHandlerBuilder route, bool optionalBody = false) => route
         .RequireAuthorization(ApiPolicies.PlatformWrite)
         .WithMetadata(new IdempotencyKeyMetadata())
-        .Accepts<TBody>("application/json")
+        .Accepts<TBody>(optionalBody, "application/json")
         .Produces<CommandAccepted>(StatusCodes.Status202Accepted)
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status404NotFound)
