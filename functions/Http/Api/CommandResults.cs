@@ -32,11 +32,13 @@ public static class CommandResultMapping
     {
         switch (result.Outcome)
         {
-            case CommandOutcome.Applied:
+            case CommandOutcome.Applied or CommandOutcome.Duplicate:
+            {
+                var target = $"{accepted.Command}|{accepted.ProjectCode}|{accepted.ItemCode}";
+                var seen = context.RequestServices.GetRequiredService<IdempotencyLedger>().IsReplay(target, accepted.IdempotencyKey);
+                if (result.Outcome == CommandOutcome.Duplicate || seen) context.Response.Headers[Callers.ReplayedHeader] = "true";
                 return TypedResults.Accepted(accepted.ProjectUri, accepted);
-            case CommandOutcome.Duplicate:
-                context.Response.Headers[Callers.ReplayedHeader] = "true";
-                return TypedResults.Accepted(accepted.ProjectUri, accepted);
+            }
             case CommandOutcome.NotFound:
                 if (accepted.ItemCode is null || await queries.GetProjectAsync(accepted.ProjectCode, ct) is null)
                     return ApiProblems.ProjectNotFound(accepted.ProjectCode);

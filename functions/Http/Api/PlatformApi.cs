@@ -21,6 +21,7 @@ public static class PlatformApi
             .Bind(builder.Configuration.GetSection(ApiOptions.SectionName))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+        builder.Services.AddSingleton<IdempotencyLedger>();
         builder.Services.AddApiAccessPolicies();
         builder.AddDemoClock();
         builder.AddOpenApiReference();
