@@ -74,7 +74,7 @@ internal sealed class ApiAuthorizationResultHandler : IAuthorizationMiddlewareRe
             && (path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi")))
         {
             var failure = authorizeResult.AuthorizationFailure;
-            var reasons = failure?.FailureReasons.Select(r => r.Message).Where(m => !string.IsNullOrWhiteSpace(m)).ToList() ?? [];
+            var reasons = failure?.FailureReasons.Select(r => r.Message).Where(m => !string.IsNullOrWhiteSpace(m)).Distinct().ToList() ?? [];
             string detail;
             if (reasons.Count > 0)
             {

@@ -55,7 +55,7 @@ public static class CommandResultMapping
             {
                 var what = accepted.ItemCode is null ? "project" : "item";
                 var problem = Problems.Problems.Create(StatusCodes.Status409Conflict, $"{what}-not-open", accepted.ItemCode is null ? "Project not open for this" : "Item not open for decisions",
-                    $"{Sentence(result.Message)}{(result.State is { } s ? $"The item is {s}. " : "")}Nothing was recorded. Read GET {accepted.ProjectUri} for where it stands.",
+                    $"{Sentence(result.Message)}{(result.State is { } s && result.Message?.Contains(s.ToString(), StringComparison.Ordinal) != true ? $"The item is {s}. " : "")}Nothing was recorded. Read GET {accepted.ProjectUri} for where it stands.",
                     accepted.ItemCode is null ? "projectCode" : "itemCode");
                 if (result.State is { } state) problem.Extensions["state"] = state.ToString();
                 problem.Extensions["projectCode"] = accepted.ProjectCode;
