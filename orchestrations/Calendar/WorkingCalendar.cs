@@ -147,10 +147,11 @@ public sealed class WorkingCalendar
     }
 
     /// <summary>Number of working days in a year (e.g. 248 for 2025 and for 2026).</summary>
-    public CalendarResult<int> WorkingDaysInYear(int year) =>
-        CountWorkingDays(new DateOnly(year, 1, 1).AddDays(-1), new DateOnly(year, 12, 31)) is var r
-            ? new(r.Value, Missing(year, year))
-            : throw new InvalidOperationException();
+    public CalendarResult<int> WorkingDaysInYear(int year)
+    {
+        var count = CountWorkingDays(new DateOnly(year, 1, 1).AddDays(-1), new DateOnly(year, 12, 31)).Value;
+        return new(count, Missing(year, year));
+    }
 
     internal IReadOnlyList<int> Missing(int fromYear, int toYear)
     {

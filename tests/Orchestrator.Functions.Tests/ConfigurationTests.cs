@@ -151,6 +151,16 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Telemetry_can_be_switched_on()
+    {
+        await using var host = await HostUnderTest.StartAsync(s => s["Telemetry:Enabled"] = "true");
+        using var ops = host.Client();
+        using var list = await ops.GetAsync($"{HostUnderTest.Prefix}/instances");
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.NotNull(host.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
+    }
+
+    [Fact]
     public async Task The_openapi_document_is_served_to_key_holders()
     {
         await using var host = await HostUnderTest.StartAsync();

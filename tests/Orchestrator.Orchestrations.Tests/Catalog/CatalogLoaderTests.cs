@@ -126,6 +126,14 @@ public class CatalogLoaderTests
         Assert.Contains("comitmentAllowed", Fails(n => Item(n, 0)["comitmentAllowed"] = true).Message);
 
     [Fact]
+    public void An_unknown_investment_nature_names_the_line()
+    {
+        var json = Minimal.Replace("\"stage\": 1,", "\"stage\": 1,\n \"appliesTo\": { \"investmentNatures\": [\"private\"] },");
+        var ex = Assert.Throws<DomainDataException>(() => Load(json));
+        Assert.Equal("line 8", ex.Location); // the first item's appliesTo
+    }
+
+    [Fact]
     public void Invalid_JSON_names_the_line()
     {
         var ex = Assert.Throws<DomainDataException>(() => Load("{\n  \"version\": \"x\",\n  \"stages\": [ }\n}"));

@@ -216,6 +216,17 @@ public class ItemClockTests
     }
 
     [Fact]
+    public void A_persisted_clock_without_pauses_reads_as_having_none()
+    {
+        var back = JsonSerializer.Deserialize<ItemClock>("""
+            {"itemCode":"X","purpose":"Decision","acceptedAt":"2026-03-02T02:00:00+00:00","limit":{"days":5,"unit":"WorkingDays"}}
+            """, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+
+        Assert.Empty(back.Pauses);
+        Assert.Equal(D("2026-03-09"), DueDate(back));
+    }
+
+    [Fact]
     public void Resuming_a_clock_that_is_not_paused_is_refused() =>
         Assert.Throws<ClockRuleException>(() => FiveDayClock().Resume(Bj("2026-03-04 10:00")));
 

@@ -54,7 +54,9 @@ public sealed class AllOnTimeLifecycleTests
         var acceptance = view.Items.Where(i => i.Purpose == ItemRoundPurpose.Acceptance && i.Open).ToList();
         Assert.True(acceptance.Count >= 5);
         Assert.Single(acceptance.Select(i => i.Due!.DueAtUtc).Distinct()); // one deadline for all
-        Assert.Contains(view.Items, i => i.ItemCode == "S1-EIA" && i.Purpose == ItemRoundPurpose.CommitmentVerification && i.Open);
+        Assert.Contains(view.Items, i => i.ItemCode == "S1-EIA" && i.Purpose == ItemRoundPurpose.CommitmentVerification && i.Open
+                                         && i.InstanceId == InstanceIds.Verification(code, "S1-EIA"));
+        Assert.Contains(await t.Outbox.ListAsync(code), n => n.Kind == "joint-acceptance-lead" && n.Recipient == "department:HCD");
 
         await t.AdvanceToAsync(t.Now.AddDays(1));
         await t.ApproveAllOpenAsync(code);
