@@ -8,7 +8,6 @@ using Orchestrator.Functions.Http.Health;
 using Orchestrator.Functions.Management;
 using Orchestrator.Functions.Problems;
 using Orchestrator.Functions.Scheduling;
-using Orchestrator.Orchestrations.Lifecycle;
 
 namespace Orchestrator.Functions.Hosting;
 
@@ -49,8 +48,6 @@ public static class OrchestratorHost
         builder.AddHealth();
         builder.AddManagementApi();
         builder.AddScheduledFunctions();
-        // The project lifecycle (orchestrations, IProjectCommands/IProjectQueries) that the /api routes are built on.
-        builder.Services.AddApprovalLifecycle(builder.Configuration);
         builder.AddPlatformApi();
         // Feature components (orchestrations, scheduled functions, HTTP groups) register here.
         builder.AddDurableEngine();

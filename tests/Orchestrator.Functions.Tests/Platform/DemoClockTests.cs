@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Orchestrator.Functions.Demo;
+using Orchestrator.Functions.Scheduled;
 using Orchestrator.Functions.Tests.Infrastructure;
 using static Orchestrator.Functions.Tests.Platform.PlatformRequests;
 
@@ -60,7 +61,7 @@ public sealed class DemoClockTests
             s["LocalSettings:Enabled"] = "false";
             s["Demo:ClockSpeed"] = "40000"; // a day in about 2 seconds
             s["Demo:StartAt"] = Monday.ToString("O");
-        }, environment: "Development");
+        }, builder => builder.AddApprovalLifecycle(), environment: "Development");
 
         using var viewer = host.Client(HostUnderTest.ViewerKey);
         var clock = await (await viewer.GetAsync("/api/clock")).ReadJsonAsync();

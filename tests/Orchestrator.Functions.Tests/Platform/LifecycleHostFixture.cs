@@ -1,11 +1,12 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Orchestrator.Functions.Scheduled;
 using Orchestrator.Functions.Tests.Infrastructure;
 using static Orchestrator.Functions.Tests.Platform.PlatformRequests;
 
 namespace Orchestrator.Functions.Tests.Platform;
 
-/// <summary>The real host with the real lifecycle on the in-memory engine (Durable:Backend=InMemory), real time, every test key.</summary>
+/// <summary>The real host composed as Program.cs does (with the lifecycle) on the in-memory engine (Durable:Backend=InMemory), real time, every test key.</summary>
 public sealed class LifecycleHostFixture : IAsyncLifetime
 {
     public const int BodyLimit = 4096;
@@ -17,7 +18,7 @@ public sealed class LifecycleHostFixture : IAsyncLifetime
         {
             PlatformKeys.Add(s);
             s["Api:MaxRequestBodyBytes"] = BodyLimit.ToString();
-        });
+        }, builder => builder.AddApprovalLifecycle()); // as Program.cs composes the service
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }

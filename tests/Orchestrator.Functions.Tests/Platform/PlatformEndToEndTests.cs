@@ -37,7 +37,9 @@ public sealed class PlatformEndToEndTests(LifecycleHostFixture fixture) : IClass
     public async Task A_project_reads_with_its_stage_items_modes_departments_deadlines_lights_and_plan()
     {
         var code = NewProjectCode();
-        var project = await Host.FileAsync(code, b => b["chosenCommitments"] = new JsonArray("S1-LIGHTNING"));
+        await Host.FileAsync(code, b => b["chosenCommitments"] = new JsonArray("S1-LIGHTNING"));
+        var project = await Host.WaitForProjectAsync(code, p => p.Items().Any(i => (string?)i["itemCode"] == "S1-FILING" && i.State() == "Approved")
+            && p.Items().Any(i => (string?)i["itemCode"] == "S1-LIGHTNING" && i.State() == "Committed") && p.OpenItems().Count() >= 2, "filing recorded, commitment granted");
         Assert.Equal("InApproval", (string?)project["phase"]);
         Assert.Equal(1, (int)project["stage"]!);
         Assert.False(string.IsNullOrEmpty((string?)project["stageName"]));
