@@ -100,7 +100,7 @@ internal static class ReferencePage
     for (const [tag, ops] of byTag) {
       html += "<h2>" + esc(tag) + "</h2>";
       for (const { path, method, op, shared } of ops) {
-        const open = op.security && op.security.length === 0 ? "" : ' <span class="lock" title="needs an API key">🔑</span>';
+        const open = op.security && op.security.length === 0 ? "" : ' <span class="lock" title="needs an API key">key</span>';
         html += '<details class="op" id="' + esc(op.operationId || method + path) + '"><summary><span class="m ' + method + '">' + method + '</span>'
           + '<span class="path">' + esc(path) + "</span>" + open + '<span class="sum">' + esc(op.summary || "") + "</span></summary><div class=\"body\">";
         if (op.description) html += "<p>" + esc(op.description) + "</p>";
