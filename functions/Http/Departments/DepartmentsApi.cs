@@ -58,7 +58,8 @@ public static class DepartmentsApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return endpoints;
     }
 
@@ -88,8 +89,15 @@ public static class DepartmentsApi
 
         var accepted = new CommandAccepted("decision", projectCode, itemCode, departmentCode, decision.Kind, key, actor, ProjectsApi.ProjectUri(projectCode));
         var result = await commands.RecordDecisionAsync(departmentCode, projectCode, itemCode, decision, ct);
-        if (result.Outcome == CommandOutcome.NotOpen && await AlreadyRecordedAsync(queries, projectCode, itemCode, key, ct))
+        if (result.Outcome is CommandOutcome.NotOpen or CommandOutcome.Duplicate
+            && await RecordedUnderKeyAsync(queries, projectCode, itemCode, key, ct) is { } earlier)
         {
+            if (earlier.Kind is { } kind && kind != decision.Kind)
+            {
+                return Problems.Problems.Result(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "Idempotency key already used",
+                    $"The Idempotency-Key '{key}' was already used for a {kind} decision on {itemCode}; this request asks for {decision.Kind}. Use a new key for a new decision. Nothing was recorded.",
+                    Callers.IdempotencyHeader);
+            }
             // A retry that arrives after the first request closed the item: the first answer, replayed.
             result = result with { Outcome = CommandOutcome.Duplicate };
         }
@@ -120,9 +128,10 @@ public static class DepartmentsApi
 
     private static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
-    private static async Task<bool> AlreadyRecordedAsync(IProjectQueries queries, string projectCode, string itemCode, string key, CancellationToken ct)
+    /// <summary>The decision recorded on the item under this key, if any.</summary>
+    private static async Task<DecisionRecord?> RecordedUnderKeyAsync(IProjectQueries queries, string projectCode, string itemCode, string key, CancellationToken ct)
     {
         var project = await queries.GetProjectAsync(projectCode, ct);
-        return project?.Items.Any(i => i.ItemCode == itemCode && i.Decisions.Any(d => d.IdempotencyKey == key)) == true;
+        return project?.Items.Where(i => i.ItemCode == itemCode).SelectMany(i => i.Decisions).FirstOrDefault(d => d.IdempotencyKey == key);
     }
 }

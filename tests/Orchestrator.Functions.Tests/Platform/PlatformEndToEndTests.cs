@@ -157,6 +157,10 @@ public sealed class PlatformEndToEndTests(LifecycleHostFixture fixture) : IClass
             Assert.Equal(HttpStatusCode.Accepted, late.StatusCode);
         Assert.Single(approved.Item(itemCode)["decisions"]!.AsArray(), d => (string?)d!["idempotencyKey"] == key);
 
+        // The same key for another decision is refused rather than silently answered as the first one.
+        using (var reused = await Host.DecideAsync(code, item, new { kind = "Reject", reasons = new[] { "改变主意" } }, key))
+            await reused.AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused", "Idempotency-Key");
+
         using var closed = await Host.DecideAsync(code, item, new { kind = "Reject", reasons = new[] { "改变主意" } });
         var problem = await closed.AssertProblemAsync(HttpStatusCode.Conflict, "item-not-open", "itemCode");
         Assert.Equal("Approved", (string?)problem["state"]);
