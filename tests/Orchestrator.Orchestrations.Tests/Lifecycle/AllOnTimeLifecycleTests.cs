@@ -70,6 +70,10 @@ public sealed class AllOnTimeLifecycleTests
         Assert.Contains(view.CreditEvents, e => e.Event == Orchestrator.Orchestrations.Credit.CreditEvent.CommitmentKept);
         Assert.Equal("completed", view.Timeline[^1].Kind);
 
+        // The read model stays small enough for one table row plus its blob overflow: well under the payload limit.
+        var meta = await t.Client.GetInstanceAsync(InstanceIds.Project(code));
+        Assert.True(meta!.SerializedCustomStatus!.Length < 256 * 1024, $"custom status is {meta.SerializedCustomStatus.Length} chars");
+
         // The output is the full timeline.
         var output = (await t.Client.GetInstanceAsync(InstanceIds.Project(code), getInputsAndOutputs: true))!.ReadOutputAs<ProjectStatus>();
         Assert.NotNull(output);
