@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orchestrator.Functions.Auth;
 using Orchestrator.Functions.Durable;
+using Orchestrator.Functions.Http.Api;
 using Orchestrator.Functions.Http.Health;
 using Orchestrator.Functions.Management;
 using Orchestrator.Functions.Problems;
@@ -47,6 +48,7 @@ public static class OrchestratorHost
         builder.AddHealth();
         builder.AddManagementApi();
         builder.AddScheduledFunctions();
+        builder.AddPlatformApi();
         // Feature components (orchestrations, scheduled functions, HTTP groups) register here.
         builder.AddDurableEngine();
         return builder;
@@ -62,7 +64,7 @@ public static class OrchestratorHost
 
         app.MapHealth();
         app.MapManagementApi();
-        app.MapOpenApi().RequireAuthorization(Policies.ManagementRead);
+        app.MapPlatformApi();
         return app;
     }
 }
