@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Orchestrator.Orchestrations.Data;
+
+/// <summary>Shared JSON reading for the domain data files: strict, with line numbers on syntax errors.</summary>
+public static class DomainJson
+{
+    /// <summary>Options used to read data files (camelCase, comments and trailing commas allowed, enums as strings).</summary>
+    public static JsonSerializerOptions FileOptions { get; } = CreateFileOptions();
+
+    private static JsonSerializerOptions CreateFileOptions()
+    {
+        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            ReadCommentHandling = JsonCommentHandling.Skip,
+            AllowTrailingCommas = true,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        };
+        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+        o.MakeReadOnly(populateMissingResolver: true);
+        return o;
+    }
+
+    /// <summary>Reads a whole data file into <typeparamref name="T"/>; a syntax or type error becomes a <see cref="DomainDataException"/> naming the line.</summary>
+    public static T Read<T>(Stream stream, string sourceName) where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(stream, FileOptions)
+                   ?? throw new DomainDataException(sourceName, "line 1", "the file is empty (null)");
+        }
+        catch (JsonException ex)
+        {
+            var line = ex.LineNumber is long l ? $"line {l + 1}" : "unknown line";
+            var path = string.IsNullOrEmpty(ex.Path) ? "" : $" at {ex.Path}";
+            throw new DomainDataException(sourceName, line, $"invalid JSON{path}: {FirstSentence(ex.Message)}", ex);
+        }
+    }
+
+    /// <summary>Opens and reads a data file by path.</summary>
+    public static T ReadFile<T>(string path) where T : class
+    {
+        if (!File.Exists(path))
+            throw new DomainDataException(path, "file", "the file does not exist");
+        using var stream = File.OpenRead(path);
+        return Read<T>(stream, path);
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var i = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return i > 0 ? message[..i] : message;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Text.RegularExpressions;
+
+namespace Orchestrator.Orchestrations.Lifecycle;
+
+/// <summary>
+/// Instance-id scheme of the lifecycle (deterministic, so that filing twice finds the same instance and the
+/// API can address items without a lookup table). Ids contain only letters, digits, '-', '_' and '.':
+/// never / \ # ? or control characters (table-key safe).
+/// <list type="bullet">
+/// <item>project: <c>project-{projectCode}</c>, e.g. <c>project-2603-141124-89-05-346948</c></item>
+/// <item>item, round 1: <c>project-{projectCode}-item-{itemCode}</c>; re-approval round n ≥ 2: <c>…-item-{itemCode}-r{n}</c></item>
+/// <item>joint meeting: <c>project-{projectCode}-meeting-{sequence}</c> (sequence 1, 2, … per project)</item>
+/// <item>SLA sweep: <c>sla-sweep-{yyyy-MM-dd}</c> (one per local working day, Asia/Shanghai)</item>
+/// </list>
+/// </summary>
+public static class InstanceIds
+{
+    public const string ProjectPrefix = "project-";
+    private static readonly Regex Safe = new("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant);
+
+    public static string Project(string projectCode) => ProjectPrefix + Check(projectCode, nameof(projectCode));
+
+    public static string Item(string projectCode, string itemCode, int round = 1)
+    {
+        if (round < 1) throw new ArgumentOutOfRangeException(nameof(round), "Rounds start at 1.");
+        var id = $"{Project(projectCode)}-item-{Check(itemCode, nameof(itemCode))}";
+        return round == 1 ? id : $"{id}-r{round}";
+    }
+
+    public static string JointMeeting(string projectCode, int sequence) => $"{Project(projectCode)}-meeting-{sequence}";
+
+    public static string SlaSweep(DateOnly localDate) => $"sla-sweep-{localDate:yyyy-MM-dd}";
+
+    /// <summary>True when <paramref name="instanceId"/> is a project instance id (not an item or meeting of it).</summary>
+    public static bool IsProject(string instanceId) =>
+        instanceId.StartsWith(ProjectPrefix, StringComparison.Ordinal)
+        && !instanceId.Contains("-item-", StringComparison.Ordinal)
+        && !instanceId.Contains("-meeting-", StringComparison.Ordinal);
+
+    /// <summary>True when a code can be part of an id (letters, digits, '.', '_', '-').</summary>
+    public static bool IsSafe(string? code) => !string.IsNullOrEmpty(code) && code.Length <= 100 && Safe.IsMatch(code);
+
+    private static string Check(string code, string name) =>
+        IsSafe(code) ? code : throw new ArgumentException($"'{code}' cannot be part of an instance id: use letters, digits, '.', '_' and '-' only.", name);
+}
