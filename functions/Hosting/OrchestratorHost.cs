@@ -2,9 +2,11 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orchestrator.Functions.Auth;
+using Orchestrator.Functions.Dashboard;
 using Orchestrator.Functions.Durable;
 using Orchestrator.Functions.Http.Health;
 using Orchestrator.Functions.Management;
+using Orchestrator.Functions.Observability;
 using Orchestrator.Functions.Problems;
 using Orchestrator.Functions.Scheduling;
 
@@ -46,6 +48,8 @@ public static class OrchestratorHost
         builder.AddHealth();
         builder.AddManagementApi();
         builder.AddScheduledFunctions();
+        builder.AddObservability();
+        builder.AddDashboard();
         // Feature components (orchestrations, scheduled functions, HTTP groups) register here.
         builder.AddDurableEngine();
         return builder;
@@ -58,9 +62,11 @@ public static class OrchestratorHost
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseObservabilityScopes();
 
         app.MapHealth();
         app.MapManagementApi();
+        app.MapDashboard();
         app.MapOpenApi().RequireAuthorization(Policies.ManagementRead);
         return app;
     }
