@@ -8,7 +8,7 @@ namespace Orchestrator.Durable.Execution;
 /// (start, terminate, suspend/resume, results, events), runs the orchestrator code when needed, and maps its
 /// new actions to history events, own timers and outbox rows. Pure apart from the code it runs.
 /// </summary>
-internal sealed class EpisodePlanner(OrchestrationCatalog catalog, ILoggerFactory loggerFactory, long maxPayloadBytes)
+internal sealed class EpisodePlanner(OrchestrationCatalog catalog, ILoggerFactory loggerFactory, long maxPayloadBytes, TimeSpan codeTimeout)
 {
     /// <summary>Undispatched outbox rows make the instance due again after this long, so the sweep re-sends them.</summary>
     public static readonly TimeSpan OutboxRecheckDelay = TimeSpan.FromMinutes(1);
@@ -109,7 +109,7 @@ internal sealed class EpisodePlanner(OrchestrationCatalog catalog, ILoggerFactor
             // Woken with nothing new (sweep, early wake-up): only refresh NextWakeAt and drop stale rows.
             if (consumed.Count == 0 && (state.NextWakeAt is null || state.NextWakeAt > now))
                 return EpisodePlan.Nothing;
-            var idle = OrchestrationExecutor.Execute(runner, state.InstanceId, history, [], loggerFactory, maxPayloadBytes);
+            var idle = OrchestrationExecutor.ExecuteGuarded(runner, state.InstanceId, state.Name, history, [], loggerFactory, maxPayloadBytes, codeTimeout);
             return new EpisodePlan(new EpisodeCommit
             {
                 InstanceId = state.InstanceId,
@@ -118,7 +118,7 @@ internal sealed class EpisodePlanner(OrchestrationCatalog catalog, ILoggerFactor
             }, []);
         }
 
-        var result = OrchestrationExecutor.Execute(runner, state.InstanceId, history, newEvents, loggerFactory, maxPayloadBytes);
+        var result = OrchestrationExecutor.ExecuteGuarded(runner, state.InstanceId, state.Name, history, newEvents, loggerFactory, maxPayloadBytes, codeTimeout);
         consumed.AddRange(normal.Select(m => m.Id));
         return Record(state, result, normal, consumed, now);
     }

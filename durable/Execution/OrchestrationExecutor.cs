@@ -9,6 +9,42 @@ namespace Orchestrator.Durable.Execution;
 /// </summary>
 internal static class OrchestrationExecutor
 {
+    /// <summary>
+    /// <see cref="Execute"/> on a dedicated thread with a deadline, so that code blocking its thread (Task.Wait,
+    /// .Result, Thread.Sleep, an endless loop) fails the instance with an explanation instead of hanging a worker.
+    /// </summary>
+    public static ExecutionResult ExecuteGuarded(IOrchestratorRunner runner, string instanceId, string name,
+        IReadOnlyList<HistoryEvent> pastEvents, IReadOnlyList<HistoryEvent> newEvents,
+        ILoggerFactory? loggerFactory, long maxPayloadBytes, TimeSpan timeout)
+    {
+        ExecutionResult? result = null;
+        Exception? error = null;
+        using var done = new ManualResetEventSlim();
+        var thread = new Thread(() =>
+        {
+            try { result = Execute(runner, instanceId, pastEvents, newEvents, loggerFactory, maxPayloadBytes); }
+            catch (Exception ex) { error = ex; }
+            finally { done.Set(); }
+        })
+        { IsBackground = true, Name = $"orchestrator {instanceId}" };
+        thread.Start();
+        if (!done.Wait(timeout))
+        {
+            // The blocked thread is abandoned: nothing will ever complete what it waits for.
+            return new ExecutionResult
+            {
+                Outcome = ExecutionOutcome.Failed, AcceptedNewEvents = newEvents.Where(e => e.EventType is HistoryEventType.OrchestratorStarted or HistoryEventType.ExecutionStarted).ToList(),
+                NewActions = [],
+                Failure = TaskFailureDetails.FromException(new IllegalAwaitException(
+                    $"Orchestrator '{name}' did not yield within {timeout}: it blocks its thread (Task.Wait, .Result, Thread.Sleep, " +
+                    "a lock or an endless loop). Orchestrator code must only await tasks from the orchestration context.")),
+            };
+        }
+        if (error is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        return result!;
+    }
+
     public static ExecutionResult Execute(IOrchestratorRunner runner, string instanceId,
         IReadOnlyList<HistoryEvent> pastEvents, IReadOnlyList<HistoryEvent> newEvents,
         ILoggerFactory? loggerFactory, long maxPayloadBytes)

@@ -37,6 +37,11 @@ public sealed class DurableTaskWorkerOptions
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>Lease of a received activity work item; renewed while the activity runs.</summary>
     public TimeSpan ActivityVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// Longest one run of orchestrator code may hold its thread; beyond it the instance fails with an explanation
+    /// (the code blocks: Task.Wait, .Result, Thread.Sleep, an endless loop). Awaiting context tasks does not count.
+    /// </summary>
+    public TimeSpan OrchestratorCodeTimeout { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>Lease of a received wake-up notice while its episode runs.</summary>
     public TimeSpan OrchestrationVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -43,8 +43,12 @@ public static partial class DurableTaskServiceCollectionExtensions
         });
 
         services.TryAddSingleton<Execution.OrchestrationCatalog>();
-        services.TryAddSingleton(sp => new Execution.EpisodePlanner(sp.GetRequiredService<Execution.OrchestrationCatalog>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<IOptions<DurableTaskOptions>>().Value.MaxPayloadBytes));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DurableTaskOptions>>().Value;
+            return new Execution.EpisodePlanner(sp.GetRequiredService<Execution.OrchestrationCatalog>(),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), options.MaxPayloadBytes, options.Worker.OrchestratorCodeTimeout);
+        });
         services.TryAddSingleton(sp => new Worker.InstanceCache(sp.GetRequiredService<IOptions<DurableTaskOptions>>().Value.Worker.InstanceCacheSize));
         services.TryAddSingleton<Worker.OutboxDispatcher>();
         services.TryAddSingleton<InstanceLogScopes>();

@@ -35,6 +35,7 @@ internal sealed record InstanceState
     /// <summary>Id of the inbox message that created this execution (idempotent creation of sub-orchestrations).</summary>
     public string? StartMessageId { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsTerminal => Status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed
         or OrchestrationRuntimeStatus.Terminated;
 }

@@ -1,0 +1,79 @@
+using Orchestrator.Durable.Testing;
+
+namespace Orchestrator.Durable.Tests.Engine;
+
+public sealed class SubOrchestrationTests
+{
+    private static Task<DurableTestHost> StartAsync() => DurableTestHost.StartAsync(r => r
+        .AddActivityFunc<int, int>("Double", (_, x) => Task.FromResult(2 * x))
+        .AddOrchestratorFunc<int, int>("Child", async (ctx, x) =>
+            x < 0 ? throw new ArgumentException("negative input") : await ctx.CallActivityAsync<int>("Double", x))
+        .AddOrchestratorFunc<int, string>("Parent", async (ctx, x) =>
+        {
+            try
+            {
+                var r = await ctx.CallSubOrchestratorAsync<int>("Child", x, new SubOrchestrationOptions($"child-of-{ctx.InstanceId}"));
+                return $"ok {r}";
+            }
+            catch (TaskFailedException ex)
+            {
+                return $"failed {ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}";
+            }
+        }));
+
+    [Fact]
+    public async Task SubOrchestration_result_returns_to_the_parent()
+    {
+        await using var host = await StartAsync();
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Parent", 21, new StartOrchestrationOptions { InstanceId = "p1" });
+        var result = await host.Client.WaitForInstanceCompletionAsync(id, true);
+        Assert.Equal("ok 42", result.ReadOutputAs<string>());
+        var child = await host.Client.GetInstanceAsync("child-of-p1");
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, child!.RuntimeStatus);
+        Assert.Equal("p1", child.ParentInstanceId);
+        var history = await host.Client.GetHistoryAsync(id);
+        Assert.Single(history, e => e.EventType == HistoryEventType.SubOrchestrationInstanceCreated && e.InstanceId == "child-of-p1");
+        Assert.Single(history, e => e.EventType == HistoryEventType.SubOrchestrationInstanceCompleted);
+        HistoryAssert.WellFormed(history);
+    }
+
+    [Fact]
+    public async Task SubOrchestration_failure_surfaces_as_TaskFailedException_in_the_parent()
+    {
+        await using var host = await StartAsync();
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Parent", -1, new StartOrchestrationOptions { InstanceId = "p2" });
+        var result = await host.Client.WaitForInstanceCompletionAsync(id, true);
+        Assert.Equal("failed System.ArgumentException: negative input", result.ReadOutputAs<string>());
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, (await host.Client.GetInstanceAsync("child-of-p2"))!.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task SubOrchestration_on_an_id_that_is_already_running_fails_the_call()
+    {
+        await using var host = await DurableTestHost.StartAsync(r => r
+            .AddOrchestratorFunc<string?, string>("Waiter", async (ctx, _) => await ctx.WaitForExternalEvent<string>("Never"))
+            .AddOrchestratorFunc<string?, string>("Starter", async (ctx, _) =>
+            {
+                try { return await ctx.CallSubOrchestratorAsync<string>("Waiter", null, new SubOrchestrationOptions("busy")); }
+                catch (TaskFailedException ex) { return ex.FailureDetails.ErrorType; }
+            }));
+        await host.Client.ScheduleNewOrchestrationInstanceAsync("Waiter", null, new StartOrchestrationOptions { InstanceId = "busy" });
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Starter");
+        var result = await host.Client.WaitForInstanceCompletionAsync(id, true);
+        Assert.Equal(typeof(OrchestrationAlreadyExistsException).FullName, result.ReadOutputAs<string>());
+    }
+
+    [Fact]
+    public async Task SubOrchestration_of_an_unknown_orchestrator_fails_the_call()
+    {
+        await using var host = await DurableTestHost.StartAsync(r => r
+            .AddOrchestratorFunc<string?, string>("Starter", async (ctx, _) =>
+            {
+                try { return await ctx.CallSubOrchestratorAsync<string>("Nope"); }
+                catch (TaskFailedException ex) { return ex.FailureDetails.ErrorType; }
+            }));
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Starter");
+        var result = await host.Client.WaitForInstanceCompletionAsync(id, true);
+        Assert.Equal(typeof(UnknownOrchestratorException).FullName, result.ReadOutputAs<string>());
+    }
+}
