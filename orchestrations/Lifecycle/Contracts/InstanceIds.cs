@@ -10,7 +10,7 @@ namespace Orchestrator.Orchestrations.Lifecycle;
 /// <item>project: <c>project-{projectCode}</c>, e.g. <c>project-2603-141124-89-05-346948</c></item>
 /// <item>item, round 1: <c>project-{projectCode}-item-{itemCode}</c>; re-approval round n ≥ 2: <c>…-item-{itemCode}-r{n}</c></item>
 /// <item>joint meeting: <c>project-{projectCode}-meeting-{sequence}</c> (sequence 1, 2, … per project)</item>
-/// <item>SLA sweep: <c>sla-sweep-{yyyy-MM-dd}</c> (one per local working day, Asia/Shanghai)</item>
+/// <item>The daily SLA sweep runs under the host's scheduled-function carrier, <c>schedule:SlaSweep:{occurrence UTC}</c>.</item>
 /// </list>
 /// </summary>
 public static class InstanceIds
@@ -28,8 +28,6 @@ public static class InstanceIds
     }
 
     public static string JointMeeting(string projectCode, int sequence) => $"{Project(projectCode)}-meeting-{sequence}";
-
-    public static string SlaSweep(DateOnly localDate) => $"sla-sweep-{localDate:yyyy-MM-dd}";
 
     /// <summary>True when <paramref name="instanceId"/> is a project instance id (not an item or meeting of it).</summary>
     public static bool IsProject(string instanceId) =>

@@ -11,9 +11,6 @@ public static class LifecycleOrchestrators
 
     /// <summary>One instance per escalation (联席会议), id <see cref="InstanceIds.JointMeeting"/>: convene within the limit, record the resolution, else escalate to leadership (疑难会商).</summary>
     public const string JointMeeting = "JointMeeting";
-
-    /// <summary>The daily SLA sweep (红黄灯 board, reminders, safety-net escalation), id <see cref="InstanceIds.SlaSweep"/>.</summary>
-    public const string SlaSweep = "SlaSweep";
 }
 
 /// <summary>External event names. Payload types are in the same folder; each is named after its event.</summary>
@@ -71,6 +68,4 @@ public static class LifecycleActivities
     public const string PublishCommitments = "PublishCommitments";
     public const string Notify = "Notify";
     public const string RecordCreditEvent = "RecordCreditEvent";
-    public const string BuildSlaBoard = "BuildSlaBoard";
-    public const string StoreSlaReport = "StoreSlaReport";
 }

@@ -32,6 +32,7 @@ public sealed record ItemView(
     bool ToleranceAccepted,
     string ModeReason,
     int Round,
+    ItemRoundPurpose Purpose,
     string InstanceId,
     ItemState State,
     bool Open,
