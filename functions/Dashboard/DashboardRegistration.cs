@@ -25,7 +25,6 @@ public static class DashboardRegistration
     {
         var assets = endpoints.MapGroup(Path).AllowAnonymous().ExcludeFromDescription();
         assets.MapGet("", (HttpContext context, DashboardAssets files) => files.Serve(context, "index.html"));
-        assets.MapGet("/", (HttpContext context, DashboardAssets files) => files.Serve(context, "index.html"));
         assets.MapGet("/{file:regex(^[a-z]+\\.(js|css)$)}", (string file, HttpContext context, DashboardAssets files) => files.Serve(context, file));
 
         var api = endpoints.MapGroup(ApiPath).RequireAuthorization(Policies.ManagementRead).WithTags("Dashboard");

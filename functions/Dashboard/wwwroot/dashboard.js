@@ -155,6 +155,16 @@ function filterQuery() {
 }
 
 async function loadInstances() {
+  const body = $("#instances-table tbody");
+  body.dataset.loading = "1";
+  try {
+    await renderInstances();
+  } finally {
+    delete body.dataset.loading;
+  }
+}
+
+async function renderInstances() {
   const params = filterQuery();
   const token = state.tokens[state.tokens.length - 1];
   if (token) params.set("token", token);
@@ -407,7 +417,7 @@ async function runAction(action) {
 /** The engine applies a command on its next episode: re-read the instance a few times until its status moves. */
 async function waitAndRefresh(id) {
   const before = $("#d-summary [data-status]")?.dataset.status;
-  for (let attempt = 0; attempt < 20; attempt++) {
+  for (let attempt = 0; attempt < 60; attempt++) {
     await new Promise((r) => setTimeout(r, 250));
     await showDetail(id);
     const now = $("#d-summary [data-status]")?.dataset.status;
