@@ -77,10 +77,13 @@ public sealed class DashboardProjectTests(ITestOutputHelper output) : IAsyncLife
         await Assertions.Expect(page.Locator("#d-timeline li[data-event-type=SubOrchestrationInstanceCreated]").First).ToBeVisibleAsync();
         await DashboardFixture.ScreenshotAsync(page, "20-project-deadlines-and-timeline", output);
 
+        var board = await queries.GetSlaBoardAsync(DateTimeOffset.UtcNow);
+        output.WriteLine(System.Text.Json.JsonSerializer.Serialize(board.Departments.Select(d => new { d.DepartmentCode, d.Green, d.Yellow, d.Red })));
         await page.ClickAsync("#tabs [data-tab=sla]");
+        await page.Locator("#sla-table tbody tr").First.WaitForAsync();
+        await DashboardFixture.ScreenshotAsync(page, "21-project-sla-board", output);
         var department = page.Locator($"#sla-table tbody tr[data-department='{running.DepartmentCode}']");
         await Assertions.Expect(department).ToContainTextAsync($"{ProjectCode}/{running.ItemCode}");
         await Assertions.Expect(department.Locator("td.green")).ToHaveTextAsync(new Regex(@"Green\s*[1-9]"));
-        await DashboardFixture.ScreenshotAsync(page, "21-project-sla-board", output);
     }
 }
