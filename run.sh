@@ -102,11 +102,25 @@ if [ "$BACKEND" = "AzureStorage" ]; then
   fi
 fi
 
-# 5. Serve until Ctrl-C. Development by default: diagnostic orchestrations on, local.settings.json read.
+# 5. Serve until Ctrl-C (or SIGTERM). Development by default: diagnostic orchestrations on, local.settings.json read.
+# The host runs as a child that this script waits for, so a signal reaches the traps at once; they stop the host
+# gracefully (SIGTERM), then the EXIT trap stops the Azurite this script started.
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
-say "serving (Ctrl-C stops); development keys are in local.settings.json, see README.md"
+HOST_DLL="$(dotnet msbuild functions/Orchestrator.Functions.csproj -nologo -getProperty:TargetPath)"
+[ -f "$HOST_DLL" ] || die "the build did not produce $HOST_DLL"
+say "serving on the URLs below (Ctrl-C stops); development keys: see README.md"
+(cd functions && exec dotnet "$HOST_DLL" "$@") &
+HOST_PID=$!
+stop_host() {
+  if kill -0 "$HOST_PID" 2>/dev/null; then
+    kill -TERM "$HOST_PID" 2>/dev/null || true
+    wait "$HOST_PID" 2>/dev/null || true
+  fi
+}
+trap 'stop_host; exit 130' INT
+trap 'stop_host; exit 143' TERM
 set +e
-(cd functions && dotnet run --no-build --no-launch-profile -- "$@")
+wait "$HOST_PID"
 status=$?
 set -e
 exit "$status"

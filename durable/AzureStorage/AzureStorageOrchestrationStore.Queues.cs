@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Threading.Channels;
 using Azure;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Logging;
@@ -13,12 +16,38 @@ internal sealed partial class AzureStorageOrchestrationStore
     private static readonly TimeSpan NeverExpire = TimeSpan.FromSeconds(-1);
 
     private const int MaxReceive = 32; // service limit per receive call
+    private const string LocalReceipt = "L\n";
+
+    /// <summary>Identifies this store instance in the notices it sends (see <see cref="SendWakeUpAsync"/>).</summary>
+    private readonly string _nonce = Guid.NewGuid().ToString("N")[..12];
+
+    private readonly Channel<string> _localWakeUps = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Channel<ActivityWorkItem> _localActivities = Channel.CreateUnbounded<ActivityWorkItem>(new UnboundedChannelOptions { SingleReader = false });
+    private int _localActivityCount;
+    private readonly StrongBox<long> _lastDurableWakeUpPoll = new(), _lastDurableActivityPoll = new();
 
     public async Task SendWakeUpAsync(string instanceId, DateTimeOffset? notBefore, CancellationToken ct)
     {
-        var delay = WakeUpDelay(notBefore, _time.GetUtcNow(), _options.MaxQueueDelay);
-        // The body is the bare instance id: small, and a duplicate or early notice only causes a cheap episode.
-        await _hub.WakeUps.SendMessageAsync(instanceId, delay, NeverExpire, ct).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var delay = WakeUpDelay(notBefore, now, _options.MaxQueueDelay);
+        var body = instanceId;
+        if (_hot.TryGetValue(instanceId, out var hot))
+        {
+            lock (hot.Gate)
+            {
+                if (delay is null && hot.PendingLocalSignals > 0)
+                {
+                    // The message is in this process's memory: so is the notice.
+                    hot.PendingLocalSignals--;
+                    _localWakeUps.Writer.TryWrite(instanceId);
+                    return;
+                }
+                // Signed notice: if it comes back to this process and nothing else happened meanwhile, the episode
+                // runs from memory. Unsigned notices (or another process's) make the receiver read storage.
+                if (hot is { Dirty: false, ETag: not null }) body = instanceId + "\n" + _nonce;
+            }
+        }
+        await _hub.WakeUps.SendMessageAsync(body, delay, NeverExpire, ct).ConfigureAwait(false);
     }
 
     /// <summary>Visibility delay of a wake-up: the time left, capped at the queue's maximum (the engine re-arms longer timers).</summary>
@@ -35,21 +64,73 @@ internal sealed partial class AzureStorageOrchestrationStore
 
     public async Task<IReadOnlyList<WakeUpNotice>> ReceiveWakeUpsAsync(int maxCount, TimeSpan visibilityTimeout, CancellationToken ct)
     {
-        var messages = await _hub.WakeUps.ReceiveMessagesAsync(Math.Clamp(maxCount, 1, MaxReceive), visibilityTimeout, ct).ConfigureAwait(false);
-        var notices = new List<WakeUpNotice>(messages.Value.Length);
-        foreach (var m in messages.Value)
-            notices.Add(new WakeUpNotice(m.Body.ToString(), Receipt(m.MessageId, m.PopReceipt), (int)m.DequeueCount));
-        return notices;
+        maxCount = Math.Max(1, maxCount);
+        return await ReceiveAsync(maxCount, _localWakeUps.Reader,
+            id => new WakeUpNotice(id, LocalReceipt, 1),
+            async (n, token) =>
+            {
+                var messages = await _hub.WakeUps.ReceiveMessagesAsync(Math.Clamp(n, 1, MaxReceive), visibilityTimeout, token).ConfigureAwait(false);
+                var notices = new List<WakeUpNotice>(messages.Value.Length);
+                foreach (var m in messages.Value)
+                {
+                    var body = m.Body.ToString();
+                    var split = body.IndexOf('\n');
+                    var id = split < 0 ? body : body[..split];
+                    var signedHere = split >= 0 && body.AsSpan(split + 1).SequenceEqual(_nonce);
+                    if (!signedHere && _hot.TryGetValue(id, out var hot))
+                    {
+                        lock (hot.Gate) hot.Dirty = true;
+                    }
+                    notices.Add(new WakeUpNotice(id, Receipt(m.MessageId, m.PopReceipt), (int)m.DequeueCount));
+                }
+                return notices;
+            },
+            _lastDurableWakeUpPoll, ct).ConfigureAwait(false);
     }
 
     public async Task CompleteWakeUpAsync(WakeUpNotice notice, CancellationToken ct)
     {
+        if (notice.Receipt == LocalReceipt) return;
         var (id, pop) = ParseReceipt(notice.Receipt);
         await DeleteMessageAsync(_hub.WakeUps, id, pop, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Local items first; the durable queue is polled too, at least every DurablePollInterval while local work
+    /// flows (so a busy process does not pay a receive per item); when both are empty, waits up to LocalWait for
+    /// local work (the engine backs off after an empty receive, which would delay local work otherwise).
+    /// </summary>
+    private async Task<List<T>> ReceiveAsync<TLocal, T>(int maxCount, ChannelReader<TLocal> local, Func<TLocal, T> wrap,
+        Func<int, CancellationToken, Task<List<T>>> durable, StrongBox<long> lastDurablePoll, CancellationToken ct)
+    {
+        var result = new List<T>();
+        while (result.Count < maxCount && local.TryRead(out var item)) result.Add(wrap(item));
+        var pollDue = Stopwatch.GetElapsedTime(Interlocked.Read(ref lastDurablePoll.Value)) >= _options.DurablePollInterval;
+        if (result.Count < maxCount && (result.Count == 0 || pollDue))
+        {
+            Interlocked.Exchange(ref lastDurablePoll.Value, Stopwatch.GetTimestamp());
+            var task = durable(maxCount - result.Count, ct);
+            result.AddRange(await task.ConfigureAwait(false));
+        }
+        if (result.Count > 0) return result;
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        wait.CancelAfter(_options.LocalWait);
+        try
+        {
+            if (await local.WaitToReadAsync(wait.Token).ConfigureAwait(false))
+                while (result.Count < maxCount && local.TryRead(out var item)) result.Add(wrap(item));
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+        }
+        return result;
+    }
+
     public async Task EnqueueActivitiesAsync(IReadOnlyList<ActivityWorkItem> items, CancellationToken ct)
     {
+        if (_options.LocalDispatch) items = DispatchLocally(items);
+        if (items.Count == 0) return;
         // Queue storage has no batch send; sends run concurrently (bounded) so a fan-out is not a serial chain
         // of round trips.
         if (items.Count == 1)
@@ -59,6 +140,41 @@ internal sealed partial class AzureStorageOrchestrationStore
         }
         await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
             async (item, token) => await SendActivityAsync(item, token).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Puts the work items of instances this process is working on into the local channel (up to
+    /// MaxLocalActivities); returns the rest, for the durable queue. A local item's outbox row is kept (deferred)
+    /// as its durable record, so only items whose outbox row this process knows go local.
+    /// </summary>
+    private IReadOnlyList<ActivityWorkItem> DispatchLocally(IReadOnlyList<ActivityWorkItem> items)
+    {
+        List<ActivityWorkItem>? rest = null;
+        foreach (var item in items)
+        {
+            var local = false;
+            if (_hot.TryGetValue(item.InstanceId, out var hot))
+            {
+                lock (hot.Gate)
+                {
+                    if (hot.LocalFlight.Contains(item.Id))
+                    {
+                        local = true; // already queued or running here
+                    }
+                    else if (hot.ETag is not null && Volatile.Read(ref _localActivityCount) < _options.MaxLocalActivities
+                             && hot.Outbox.Values.FirstOrDefault(o => o.Activity?.Id == item.Id) is { } row)
+                    {
+                        hot.LocalFlight.Add(item.Id);
+                        hot.DeferredOutbox[Execution.MessageIds.ActivityResult(item.ExecutionId, item.TaskScheduledId)] = row.Id;
+                        Interlocked.Increment(ref _localActivityCount);
+                        _localActivities.Writer.TryWrite(item);
+                        local = true;
+                    }
+                }
+            }
+            if (!local) (rest ??= []).Add(item);
+        }
+        return rest ?? (IReadOnlyList<ActivityWorkItem>)[];
     }
 
     private async Task SendActivityAsync(ActivityWorkItem item, CancellationToken ct)
@@ -75,20 +191,27 @@ internal sealed partial class AzureStorageOrchestrationStore
 
     public async Task<IReadOnlyList<ActivityLease>> ReceiveActivitiesAsync(int maxCount, TimeSpan visibilityTimeout, CancellationToken ct)
     {
-        var messages = await _hub.Activities.ReceiveMessagesAsync(Math.Clamp(maxCount, 1, MaxReceive), visibilityTimeout, ct).ConfigureAwait(false);
-        var leases = new List<ActivityLease>(messages.Value.Length);
-        foreach (var m in messages.Value)
-        {
-            var item = await ReadActivityAsync(m, ct).ConfigureAwait(false);
-            if (item is null)
+        maxCount = Math.Max(1, maxCount);
+        return await ReceiveAsync(maxCount, _localActivities.Reader,
+            item => new ActivityLease(item, LocalReceipt, 1),
+            async (n, token) =>
             {
-                // Unreadable (a foreign or truncated message): drop it rather than poison the queue forever.
-                await DeleteMessageAsync(_hub.Activities, m.MessageId, m.PopReceipt, ct).ConfigureAwait(false);
-                continue;
-            }
-            leases.Add(new ActivityLease(item, Receipt(m.MessageId, m.PopReceipt), (int)m.DequeueCount));
-        }
-        return leases;
+                var messages = await _hub.Activities.ReceiveMessagesAsync(Math.Clamp(n, 1, MaxReceive), visibilityTimeout, token).ConfigureAwait(false);
+                var leases = new List<ActivityLease>(messages.Value.Length);
+                foreach (var m in messages.Value)
+                {
+                    var item = await ReadActivityAsync(m, token).ConfigureAwait(false);
+                    if (item is null)
+                    {
+                        // Unreadable (a foreign or truncated message): drop it rather than poison the queue forever.
+                        await DeleteMessageAsync(_hub.Activities, m.MessageId, m.PopReceipt, token).ConfigureAwait(false);
+                        continue;
+                    }
+                    leases.Add(new ActivityLease(item, Receipt(m.MessageId, m.PopReceipt), (int)m.DequeueCount));
+                }
+                return leases;
+            },
+            _lastDurableActivityPoll, ct).ConfigureAwait(false);
     }
 
     private async Task<ActivityWorkItem?> ReadActivityAsync(QueueMessage m, CancellationToken ct)
@@ -110,6 +233,7 @@ internal sealed partial class AzureStorageOrchestrationStore
 
     public async Task<ActivityLease> RenewActivityLeaseAsync(ActivityLease lease, TimeSpan visibilityTimeout, CancellationToken ct)
     {
+        if (lease.Receipt == LocalReceipt) return lease;
         var (id, pop) = ParseReceipt(lease.Receipt);
         // Throws RequestFailedException (404/400) when the lease was lost: the caller stops caring about the item.
         var receipt = await _hub.Activities.UpdateMessageAsync(id, pop, message: (BinaryData?)null, visibilityTimeout, ct).ConfigureAwait(false);
@@ -118,6 +242,15 @@ internal sealed partial class AzureStorageOrchestrationStore
 
     public async Task CompleteActivityAsync(ActivityLease lease, CancellationToken ct)
     {
+        if (lease.Receipt == LocalReceipt)
+        {
+            if (_hot.TryGetValue(lease.WorkItem.InstanceId, out var hot))
+            {
+                lock (hot.Gate) hot.LocalFlight.Remove(lease.WorkItem.Id);
+            }
+            Interlocked.Decrement(ref _localActivityCount);
+            return;
+        }
         var (id, pop) = ParseReceipt(lease.Receipt);
         await DeleteMessageAsync(_hub.Activities, id, pop, ct).ConfigureAwait(false);
     }

@@ -23,13 +23,8 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
     private readonly PartitionTransactionWriter _writer;
     private readonly InstanceIndex _index;
 
-    /// <summary>
-    /// What this process knows about partitions at a given state-row ETag: the commit generation and orphan rows
-    /// of crashed commits. Lets a commit on the ETag the engine loaded skip a re-read. A stale entry is harmless:
-    /// it is used only when its ETag equals the commit's expected ETag.
-    /// </summary>
-    private readonly ConcurrentDictionary<string, PartitionMark> _marks = new(StringComparer.Ordinal);
-    private const int MaxMarks = 100_000;
+    /// <summary>Instances this process works on (see <see cref="HotInstance"/>).</summary>
+    private readonly ConcurrentDictionary<string, HotInstance> _hot = new(StringComparer.Ordinal);
 
     public AzureStorageOrchestrationStore(AzureStorageStoreOptions options, TimeProvider? time = null, ILogger? logger = null,
         StorageOperationCounter? counter = null)
@@ -60,12 +55,32 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
             _hub.Payloads.GetPropertiesAsync(cancellationToken: ct)).ConfigureAwait(false);
     }
 
-    private sealed record PartitionMark(string ETag, long Gen, IReadOnlyList<string> OrphanKeys);
-
-    private void Remember(string instanceId, PartitionMark mark)
+    private HotInstance Hot(string instanceId)
     {
-        if (_marks.Count > MaxMarks) _marks.Clear();
-        _marks[instanceId] = mark;
+        if (_hot.TryGetValue(instanceId, out var hot))
+        {
+            hot.LastUsedTicks = Environment.TickCount64;
+            return hot;
+        }
+        if (_hot.Count >= _options.MaxHotInstances) EvictClean();
+        return _hot.GetOrAdd(instanceId, static _ => new HotInstance());
+    }
+
+    /// <summary>Drops the least recently used entries that hold nothing only-in-memory.</summary>
+    private void EvictClean()
+    {
+        var victims = _hot.Where(p => p.Value.IsClean).OrderBy(p => p.Value.LastUsedTicks)
+            .Take(Math.Max(1, _options.MaxHotInstances / 10)).Select(p => p.Key).ToList();
+        foreach (var id in victims)
+        {
+            if (_hot.TryGetValue(id, out var hot))
+            {
+                lock (hot.Gate)
+                {
+                    if (hot.IsClean) _hot.TryRemove(id, out _);
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- instances
@@ -89,7 +104,7 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
                 [new TableTransactionAction(TableTransactionActionType.UpsertReplace, startRow)], [], ct).ConfigureAwait(false);
             if (etag is not null)
             {
-                Remember(state.InstanceId, new PartitionMark(etag, 1, []));
+                RememberCreated(state, startMessage, etag, gen: 1, replaced: false);
                 await _index.AfterCommitAsync(state, previous: null, ct).ConfigureAwait(false);
                 return new CreateInstanceResult(true, null);
             }
@@ -120,9 +135,26 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
             rows.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, startRow));
             etag = await _writer.CommitAsync(stateRow, existing.ETag.ToString(), rows, [], ct).ConfigureAwait(false);
             if (etag is null) continue; // someone else changed it: look again
-            Remember(state.InstanceId, new PartitionMark(etag, gen, []));
+            RememberCreated(state, startMessage, etag, gen, replaced: true);
             await _index.AfterCommitAsync(state, previous: null, ct).ConfigureAwait(false);
             return new CreateInstanceResult(true, null);
+        }
+    }
+
+    private void RememberCreated(InstanceState state, OrchestrationMessage start, string etag, long gen, bool replaced)
+    {
+        var hot = Hot(state.InstanceId);
+        lock (hot.Gate)
+        {
+            hot.ETag = etag;
+            hot.Gen = gen;
+            hot.State = state;
+            hot.OrphanKeys = [];
+            hot.KnownInbox.Clear();
+            hot.KnownInbox[start.Id] = start;
+            hot.Outbox.Clear();
+            // A brand-new partition may hold messages sent ahead of the start: read once before the first episode.
+            hot.Dirty = !replaced;
         }
     }
 
@@ -134,8 +166,28 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
 
     public async Task<InstanceSnapshot?> LoadInstanceAsync(string instanceId, bool includeHistory, DateTimeOffset now, CancellationToken ct)
     {
-        // One partition query: with history the whole partition, without it only rows from "i-" on (inbox,
-        // outbox, state: "h-" < "i-" < "o-" < "state").
+        var hot = Hot(instanceId);
+        lock (hot.Gate)
+        {
+            // From memory when this process's knowledge is complete (see HotInstance); a fresh instance has no history.
+            if (hot is { Dirty: false, ETag: not null, State: not null } && (!includeHistory || hot.State.HistoryLength == 0))
+            {
+                var ready = hot.KnownInbox.Values.Where(m => m.VisibleAt is not { } v || v <= now)
+                    .Concat(hot.LocalInbox)
+                    .OrderBy(m => m.EnqueuedAt)
+                    .ToList();
+                var outbox = hot.Outbox.Values.Where(o => !hot.DeferredOutbox.ContainsValue(o.Id)).ToList();
+                return new InstanceSnapshot(hot.State, hot.ETag, includeHistory ? [] : null, ready, outbox);
+            }
+            hot.Dirty = false; // a notice arriving from now on marks it again
+        }
+        return await ReadInstanceAsync(instanceId, hot, includeHistory, now, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the partition (one query) and refreshes this process's knowledge of the instance.</summary>
+    private async Task<InstanceSnapshot?> ReadInstanceAsync(string instanceId, HotInstance hot, bool includeHistory, DateTimeOffset now, CancellationToken ct)
+    {
+        // With history the whole partition, without it only rows from "i-" on (inbox, outbox, state: "h-" < "i-" < "o-" < "state").
         var filter = includeHistory
             ? $"PartitionKey eq '{Escape(instanceId)}'"
             : $"PartitionKey eq '{Escape(instanceId)}' and RowKey ge 'i-'";
@@ -151,7 +203,15 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
             else if (key.StartsWith(InstanceRows.InboxPrefix, StringComparison.Ordinal)) inbox.Add(row);
             else if (key.StartsWith(InstanceRows.OutboxPrefix, StringComparison.Ordinal)) outbox.Add(row);
         }
-        if (stateRow is null) return null;
+        if (stateRow is null)
+        {
+            lock (hot.Gate)
+            {
+                hot.ETag = null;
+                hot.Dirty = true;
+            }
+            return null;
+        }
 
         var state = await InstanceRows.FromStateRowAsync(stateRow, _blobs, includePayloads: true, ct).ConfigureAwait(false);
         var gen = InstanceRows.StateGen(stateRow);
@@ -166,33 +226,44 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
             return true;
         }
 
-        var ready = new List<(OrchestrationMessage Message, DateTimeOffset? Arrived)>();
+        var known = new List<(OrchestrationMessage Message, DateTimeOffset? Arrived)>();
         foreach (var row in inbox)
         {
-            if (!Committed(row)) continue;
-            var visibleAt = row.GetDateTimeOffset(InstanceRows.VisibleAt);
-            if (visibleAt is { } v && v > now) continue;
-            ready.Add((await InstanceRows.FromInboxRowAsync(row, _blobs, ct).ConfigureAwait(false), row.Timestamp));
+            if (Committed(row)) known.Add((await InstanceRows.FromInboxRowAsync(row, _blobs, ct).ConfigureAwait(false), row.Timestamp));
         }
-        var readyInbox = ready
-            .OrderBy(m => m.Message.EnqueuedAt)
-            .ThenBy(m => m.Arrived ?? DateTimeOffset.MaxValue)
-            .Select(m => m.Message)
-            .ToList();
-
         var outboxEntries = new List<OutboxEntry>();
         foreach (var row in outbox)
         {
             if (Committed(row)) outboxEntries.Add(await InstanceRows.FromOutboxRowAsync(row, _blobs, ct).ConfigureAwait(false));
         }
-
         IReadOnlyList<HistoryEvent>? events = null;
         if (includeHistory) events = await ReadHistoryAsync(state, history, ct).ConfigureAwait(false);
-
         var etag = stateRow.ETag.ToString();
-        Remember(instanceId, new PartitionMark(etag, gen, orphans));
-        return new InstanceSnapshot(state, etag, events, readyInbox, outboxEntries);
+
+        lock (hot.Gate)
+        {
+            hot.ETag = etag;
+            hot.Gen = gen;
+            hot.State = state;
+            hot.OrphanKeys = orphans;
+            hot.KnownInbox.Clear();
+            foreach (var (m, _) in known) hot.KnownInbox[m.Id] = m;
+            hot.Outbox.Clear();
+            foreach (var o in outboxEntries) hot.Outbox[o.Id] = o;
+            // Ready: stored rows that are due, in arrival order, then results held in memory that storage does not have.
+            var ready = known
+                .Where(k => k.Message.VisibleAt is not { } v || v <= now)
+                .OrderBy(k => k.Message.EnqueuedAt).ThenBy(k => k.Arrived ?? DateTimeOffset.MaxValue)
+                .Select(k => k.Message)
+                .ToList();
+            var stored = ready.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+            ready.AddRange(hot.LocalInbox.Where(m => !stored.Contains(m.Id)));
+            // Activity rows already running here are not handed out again (they would run twice in this process).
+            var pendingOutbox = outboxEntries.Where(o => !hot.DeferredOutbox.ContainsValue(o.Id)).ToList();
+            return new InstanceSnapshot(state, etag, events, ready, pendingOutbox);
+        }
     }
+
 
     public async Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken ct)
     {
@@ -236,15 +307,41 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
         CheckPayload("orchestration output", next.Output);
         CheckPayload("custom status", next.CustomStatus);
 
-        if (!_marks.TryGetValue(id, out var mark) || mark.ETag != expectedETag)
+        var hot = Hot(id);
+        bool known;
+        lock (hot.Gate) known = hot.ETag == expectedETag;
+        if (!known)
         {
             // Not from our own load or commit: learn the generation and orphans (one query without history).
-            var snapshot = await LoadInstanceAsync(id, includeHistory: false, _time.GetUtcNow(), ct).ConfigureAwait(false);
-            if (snapshot is null || snapshot.ETag != expectedETag || !_marks.TryGetValue(id, out mark) || mark.ETag != expectedETag)
-                return CommitResult.Conflict;
+            var snapshot = await ReadInstanceAsync(id, hot, includeHistory: false, _time.GetUtcNow(), ct).ConfigureAwait(false);
+            if (snapshot is null || snapshot.ETag != expectedETag) return CommitResult.Conflict;
         }
 
-        var gen = mark.Gen + 1;
+        long gen;
+        IReadOnlyList<string> orphans;
+        HashSet<string> localIds;
+        var deferredDeletes = new List<string>();
+        var remainingDeferred = 0;
+        lock (hot.Gate)
+        {
+            gen = hot.Gen + 1;
+            orphans = hot.OrphanKeys;
+            localIds = hot.LocalInbox.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+            // Activity rows kept as the durable record of locally run activities go with the commit that records
+            // their result (or ends the instance).
+            foreach (var (resultId, outboxId) in hot.DeferredOutbox)
+            {
+                if (next.IsTerminal || commit.ConsumedMessageIds.Contains(resultId)) deferredDeletes.Add(outboxId);
+                else remainingDeferred++;
+            }
+        }
+        if (remainingDeferred > 0 && !next.IsTerminal)
+        {
+            // Local activities are still out: if this process dies, the sweep must find the instance and re-send them.
+            var recheck = _time.GetUtcNow() + _options.LocalActivityRecheck;
+            if (next.NextWakeAt is not { } wake || wake > recheck) next = next with { NextWakeAt = recheck };
+        }
+
         var rows = new List<TableTransactionAction>(commit.NewHistory.Count + commit.NewOutbox.Count + commit.NewInboxMessages.Count + 4);
         var written = new HashSet<string>(StringComparer.Ordinal);
         var firstSeq = next.HistoryLength - commit.NewHistory.Count;
@@ -267,14 +364,21 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
             rows.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
         }
         // Rows of a crashed commit at this generation would become visible with ours: remove what we do not overwrite.
-        foreach (var orphan in mark.OrphanKeys)
+        foreach (var orphan in orphans)
         {
             if (written.Add(orphan))
                 rows.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(id, orphan), ETag.All));
         }
+        foreach (var outboxId in deferredDeletes)
+        {
+            var key = InstanceRows.OutboxKey(outboxId);
+            if (written.Add(key))
+                rows.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(id, key), ETag.All));
+        }
         var after = new List<TableTransactionAction>(commit.ConsumedMessageIds.Count);
         foreach (var messageId in commit.ConsumedMessageIds)
         {
+            if (localIds.Contains(messageId)) continue; // held in memory only: nothing stored to delete
             var key = InstanceRows.InboxKey(messageId);
             if (written.Add(key))
                 after.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(id, key), ETag.All));
@@ -284,12 +388,28 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
         var faults = Faults.BeforeFinalStateWrite;
         var etag = await _writer.CommitAsync(stateRow, expectedETag, rows, after, ct,
             faults is null ? null : () => faults(id)).ConfigureAwait(false);
-        if (etag is null)
+        lock (hot.Gate)
         {
-            _marks.TryRemove(id, out _);
-            return CommitResult.Conflict;
+            if (etag is null)
+            {
+                hot.ETag = null; // someone else wrote: read before the next use
+                return CommitResult.Conflict;
+            }
+            hot.ETag = etag;
+            hot.Gen = gen;
+            hot.State = next;
+            hot.OrphanKeys = [];
+            foreach (var consumed in commit.ConsumedMessageIds)
+            {
+                hot.KnownInbox.Remove(consumed);
+                hot.DeferredOutbox.Remove(consumed);
+            }
+            hot.LocalInbox.RemoveAll(m => commit.ConsumedMessageIds.Contains(m.Id));
+            foreach (var m in commit.NewInboxMessages) hot.KnownInbox[m.Id] = m;
+            foreach (var o in deferredDeletes) hot.Outbox.Remove(o);
+            if (next.IsTerminal) hot.DeferredOutbox.Clear();
+            foreach (var o in commit.NewOutbox) hot.Outbox[o.Id] = o;
         }
-        Remember(id, new PartitionMark(etag, gen, []));
 
         Faults.AfterCommitBeforeIndex?.Invoke(id);
         await _index.AfterCommitAsync(next, previous: null, ct).ConfigureAwait(false);
@@ -300,9 +420,31 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
     {
         if (messages.Count == 0) return;
         foreach (var m in messages) CheckPayload("message payload", m.Event.Input ?? m.Event.Result);
-        if (messages.Count == 1)
+
+        // Results of activities this process ran from its local channel stay in memory: the activity's outbox row
+        // is their durable record until an episode commits them.
+        var durable = messages;
+        if (_hot.TryGetValue(instanceId, out var hot))
         {
-            var row = await InstanceRows.ToInboxRowAsync(messages[0], gen: null, _blobs, ct).ConfigureAwait(false);
+            lock (hot.Gate)
+            {
+                var local = messages.Where(m => hot.DeferredOutbox.ContainsKey(m.Id)).ToList();
+                foreach (var m in local)
+                {
+                    if (hot.LocalInbox.Any(l => l.Id == m.Id)) continue; // first copy wins
+                    hot.LocalInbox.Add(m);
+                    hot.PendingLocalSignals++;
+                }
+                durable = local.Count == 0 ? messages : messages.Where(m => !hot.DeferredOutbox.ContainsKey(m.Id)).ToList();
+                // A stored message this process's knowledge does not include: the next episode reads storage.
+                if (durable.Count > 0) hot.Dirty = true;
+            }
+        }
+        if (durable.Count == 0) return;
+
+        if (durable.Count == 1)
+        {
+            var row = await InstanceRows.ToInboxRowAsync(durable[0], gen: null, _blobs, ct).ConfigureAwait(false);
             try
             {
                 await _hub.Instances.AddEntityAsync(row, ct).ConfigureAwait(false);
@@ -313,9 +455,9 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
             }
             return;
         }
-        var actions = new List<TableTransactionAction>(messages.Count);
+        var actions = new List<TableTransactionAction>(durable.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var message in messages)
+        foreach (var message in durable)
         {
             if (!seen.Add(message.Id)) continue;
             var row = await InstanceRows.ToInboxRowAsync(message, gen: null, _blobs, ct).ConfigureAwait(false);
@@ -328,17 +470,29 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
     public async Task DeleteOutboxAsync(string instanceId, IReadOnlyList<string> outboxIds, CancellationToken ct)
     {
         if (outboxIds.Count == 0) return;
-        if (outboxIds.Count == 1)
+        var ids = outboxIds;
+        if (_hot.TryGetValue(instanceId, out var hot))
         {
-            await DeleteRowAsync(instanceId, InstanceRows.OutboxKey(outboxIds[0]), ct).ConfigureAwait(false);
+            lock (hot.Gate)
+            {
+                // Rows of locally dispatched activities stay until their result is committed.
+                ids = outboxIds.Where(o => !hot.DeferredOutbox.ContainsValue(o)).Distinct(StringComparer.Ordinal).ToList();
+                foreach (var o in ids) hot.Outbox.Remove(o);
+            }
+        }
+        if (ids.Count == 0) return;
+        if (ids.Count == 1)
+        {
+            await DeleteRowAsync(instanceId, InstanceRows.OutboxKey(ids[0]), ct).ConfigureAwait(false);
             return;
         }
-        var actions = outboxIds.Distinct(StringComparer.Ordinal)
+        var actions = ids.Distinct(StringComparer.Ordinal)
             .Select(o => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(instanceId, InstanceRows.OutboxKey(o)), ETag.All))
             .ToList();
         foreach (var chunk in actions.Chunk(PartitionTransactionWriter.MaxActions))
             await _writer.SubmitWithoutStateAsync(chunk.ToList(), ct).ConfigureAwait(false);
     }
+
 
     public async Task<bool> PurgeInstanceAsync(string instanceId, CancellationToken ct)
     {
@@ -361,14 +515,26 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
         await _blobs.DeleteInstanceAsync(instanceId, ct).ConfigureAwait(false);
         if (hadState) await DeleteRowAsync(instanceId, InstanceRows.StateKey, ct).ConfigureAwait(false);
         await _index.DeleteAsync(instanceId, ct).ConfigureAwait(false);
-        _marks.TryRemove(instanceId, out _);
+        _hot.TryRemove(instanceId, out _);
         return hadState;
     }
 
     public Task<InstanceQueryPage> QueryInstancesAsync(InstanceQuery query, CancellationToken ct) => _index.QueryAsync(query, ct);
 
-    public Task<IReadOnlyList<string>> GetInstancesDueForWakeUpAsync(DateTimeOffset now, int maxCount, CancellationToken ct) =>
-        _index.GetDueAsync(now, maxCount, ct);
+    public async Task<IReadOnlyList<string>> GetInstancesDueForWakeUpAsync(DateTimeOffset now, int maxCount, CancellationToken ct)
+    {
+        var due = await _index.GetDueAsync(now, maxCount, ct).ConfigureAwait(false);
+        // The sweep exists for what this process may not know (a row whose notice was lost): the wake-ups it
+        // sends must make the receiver read storage.
+        foreach (var id in due)
+        {
+            if (_hot.TryGetValue(id, out var hot))
+            {
+                lock (hot.Gate) hot.Dirty = true;
+            }
+        }
+        return due;
+    }
 
     // ---------------------------------------------------------------- helpers
 

@@ -24,4 +24,29 @@ internal sealed record AzureStorageStoreOptions
     /// early; the engine sees the timer is not due and re-arms.
     /// </summary>
     public TimeSpan MaxQueueDelay { get; init; } = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Run activities scheduled by an episode of this process in this process, through an in-memory channel,
+    /// instead of a round trip through the activity queue; their results go back to the instance in memory. The
+    /// activity's outbox row (written by the commit) stays as its durable record until the result is committed:
+    /// if the process dies, the sweep finds the instance (NextWakeAt is at most <see cref="LocalActivityRecheck"/>
+    /// ahead) and the next worker to load it sends the row to the durable queue. False: every activity goes
+    /// through the queue.
+    /// </summary>
+    public bool LocalDispatch { get; init; } = true;
+
+    /// <summary>Most activities waiting or running in the local channel; beyond it they go to the durable queue (other workers share them).</summary>
+    public int MaxLocalActivities { get; init; } = 256;
+
+    /// <summary>NextWakeAt of an instance with local activities out is at most this far ahead (crash recovery delay).</summary>
+    public TimeSpan LocalActivityRecheck { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Instances whose state this process keeps in memory (for episodes without a storage read).</summary>
+    public int MaxHotInstances { get; init; } = 50_000;
+
+    /// <summary>While local work flows, the durable queues are still polled at least this often.</summary>
+    public TimeSpan DurablePollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>An empty receive waits up to this long for local work before returning nothing.</summary>
+    public TimeSpan LocalWait { get; init; } = TimeSpan.FromMilliseconds(250);
 }

@@ -140,7 +140,11 @@ internal sealed class InstanceIndex(
                     return;
                 }
                 var state = await InstanceRows.FromStateRowAsync(stateRow.Value!, blobs, includePayloads: false, token).ConfigureAwait(false);
-                if (!state.IsTerminal && state.NextWakeAt is { } wake && wake <= now)
+                // Due: its wake time passed, or it is still Pending with no start time long after creation (the
+                // creator died between creating it and sending its wake-up).
+                var lostStart = state is { Status: OrchestrationRuntimeStatus.Pending, NextWakeAt: null, HistoryLength: 0 }
+                    && state.CreatedAt + options.IndexRecheckAfter <= now;
+                if (!state.IsTerminal && (state.NextWakeAt is { } wake && wake <= now || lostStart))
                 {
                     due.Add((id, row.GetDateTimeOffset("CheckAt") ?? now));
                     if (row.GetString("Status") != state.Status.ToString() || row.GetString("ExecutionId") != state.ExecutionId)

@@ -75,16 +75,20 @@ internal sealed class StoreDurableTaskClient(IOrchestrationStore store, Orchestr
         await store.SendWakeUpAsync(instanceId, null, ct).ConfigureAwait(false);
     }
 
+    // Reads answer "not there" for ids that can never exist, so that ids from URLs need no pre-validation.
+
     public override async Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken ct = default)
     {
-        InstanceIdValidator.Validate(instanceId);
+        if (!InstanceIdValidator.IsValid(instanceId))
+            return null;
         var state = await store.GetInstanceAsync(instanceId, ct).ConfigureAwait(false);
         return state is null ? null : ToMetadata(state, getInputsAndOutputs);
     }
 
     public override async Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken ct = default)
     {
-        InstanceIdValidator.Validate(instanceId);
+        if (!InstanceIdValidator.IsValid(instanceId))
+            return [];
         return await store.GetHistoryAsync(instanceId, ct).ConfigureAwait(false);
     }
 
@@ -110,7 +114,8 @@ internal sealed class StoreDurableTaskClient(IOrchestrationStore store, Orchestr
 
     public override async Task<PurgeResult> PurgeInstanceAsync(string instanceId, CancellationToken ct = default)
     {
-        InstanceIdValidator.Validate(instanceId);
+        if (!InstanceIdValidator.IsValid(instanceId))
+            return new PurgeResult(0);
         var state = await store.GetInstanceAsync(instanceId, ct).ConfigureAwait(false);
         if (state is null)
             return new PurgeResult(0);

@@ -13,7 +13,12 @@ internal sealed class EpisodePlanner(OrchestrationCatalog catalog, ILoggerFactor
     /// <summary>Undispatched outbox rows make the instance due again after this long, so the sweep re-sends them.</summary>
     public static readonly TimeSpan OutboxRecheckDelay = TimeSpan.FromMinutes(1);
 
-    public EpisodePlan Plan(InstanceState state, IReadOnlyList<HistoryEvent> history, IReadOnlyList<OrchestrationMessage> ready, DateTimeOffset now)
+    /// <param name="live">
+    /// An executor that already ran exactly <paramref name="history"/> (from the instance cache); it then continues
+    /// with the new events only, without replay. Null: a fresh executor replays the history.
+    /// </param>
+    public EpisodePlan Plan(InstanceState state, IReadOnlyList<HistoryEvent> history, IReadOnlyList<OrchestrationMessage> ready,
+        DateTimeOffset now, OrchestrationExecutor? live = null)
     {
         if (state.IsTerminal)
             return EpisodePlan.Nothing;
@@ -109,18 +114,28 @@ internal sealed class EpisodePlanner(OrchestrationCatalog catalog, ILoggerFactor
             // Woken with nothing new (sweep, early wake-up): only refresh NextWakeAt and drop stale rows.
             if (consumed.Count == 0 && (state.NextWakeAt is null || state.NextWakeAt > now))
                 return EpisodePlan.Nothing;
-            var idle = OrchestrationExecutor.ExecuteGuarded(runner, state.InstanceId, state.Name, history, [], loggerFactory, maxPayloadBytes, codeTimeout);
+            DateTimeOffset? nextTimer;
+            if (live is not null)
+            {
+                nextTimer = live.NextTimerFireAt;
+            }
+            else
+            {
+                var idle = new OrchestrationExecutor(runner, state.InstanceId, loggerFactory, maxPayloadBytes).RunGuarded(state.Name, history, [], codeTimeout);
+                nextTimer = idle.Outcome == ExecutionOutcome.Running ? idle.NextTimerFireAt : null;
+            }
             return new EpisodePlan(new EpisodeCommit
             {
                 InstanceId = state.InstanceId,
-                NewState = state with { NextWakeAt = idle.Outcome == ExecutionOutcome.Running ? idle.NextTimerFireAt : null },
+                NewState = state with { NextWakeAt = nextTimer },
                 ConsumedMessageIds = consumed,
-            }, []);
+            }, [], live);
         }
 
-        var result = OrchestrationExecutor.ExecuteGuarded(runner, state.InstanceId, state.Name, history, newEvents, loggerFactory, maxPayloadBytes, codeTimeout);
+        var executor = live ?? new OrchestrationExecutor(runner, state.InstanceId, loggerFactory, maxPayloadBytes);
+        var result = executor.RunGuarded(state.Name, live is null ? history : [], newEvents, codeTimeout);
         consumed.AddRange(normal.Select(m => m.Id));
-        return Record(state, result, normal, consumed, now);
+        return Record(state, result, normal, consumed, now) with { Executor = executor, Result = result };
     }
 
     private EpisodePlan Record(InstanceState state, ExecutionResult result, List<OrchestrationMessage> normal, List<string> consumed, DateTimeOffset now)

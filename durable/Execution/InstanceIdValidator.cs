@@ -3,6 +3,10 @@ namespace Orchestrator.Durable.Execution;
 /// <summary>Instance ids become table keys: reject what Azure Table keys cannot hold rather than escaping it.</summary>
 internal static class InstanceIdValidator
 {
+    public static bool IsValid(string? instanceId)
+        => !string.IsNullOrEmpty(instanceId) && instanceId.Length <= InvalidInstanceIdException.MaxLength
+           && !instanceId.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
+
     public static void Validate(string? instanceId)
     {
         if (string.IsNullOrEmpty(instanceId))

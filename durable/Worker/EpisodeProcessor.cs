@@ -103,8 +103,10 @@ internal sealed class EpisodeProcessor(IOrchestrationStore store, EpisodePlanner
         telemetry.Name = snapshot.State.Name;
 
         List<HistoryEvent> history;
-        if (cached is not null && cached.ETag == snapshot.ETag)
-            history = cached.History;
+        var fresh = cached is not null && cached.ETag == snapshot.ETag;
+        var live = fresh && cached!.Executor is { IsReusable: true } ? cached.Executor : null;
+        if (fresh)
+            history = cached!.History;
         else if (snapshot.History is not null)
             history = snapshot.History.ToList();
         else
@@ -115,11 +117,15 @@ internal sealed class EpisodeProcessor(IOrchestrationStore store, EpisodePlanner
         if (snapshot.Outbox.Count > 0)
             await dispatcher.DispatchAsync(instanceId, snapshot.Outbox, ct).ConfigureAwait(false);
 
-        var plan = planner.Plan(snapshot.State, history, snapshot.ReadyInbox, now);
+        // A live executor is handed to the planner, which may advance it: from here on it is valid only if the
+        // commit succeeds, so take it out of the cache first.
+        if (live is not null)
+            cache.Put(instanceId, cached! with { Executor = null });
+        var plan = planner.Plan(snapshot.State, history, snapshot.ReadyInbox, now, live);
         if (plan.Commit is null)
         {
             if (!snapshot.State.IsTerminal)
-                cache.Put(instanceId, new InstanceCache.Entry(snapshot.ETag, snapshot.State, history));
+                cache.Put(instanceId, new InstanceCache.Entry(snapshot.ETag, snapshot.State, history, live));
             return EpisodeOutcome.Idle;
         }
 
@@ -130,15 +136,27 @@ internal sealed class EpisodeProcessor(IOrchestrationStore store, EpisodePlanner
         telemetry.Committed = true;
         RecordCommitted(commit, snapshot.State);
 
+        OrchestrationExecutor? keep = null;
+        if (plan.Executor is { } executor && plan.Result is { Outcome: ExecutionOutcome.Running } ran)
+        {
+            executor.MarkCommitted(ran);
+            keep = executor.IsReusable ? executor : null;
+        }
+        else if (plan.Executor is not null && plan.Result is null)
+        {
+            keep = plan.Executor; // advanced by nothing (an idle episode): still matches the history
+        }
+
         if (commit.NewState.IsTerminal)
         {
             cache.Evict(instanceId);
         }
         else
         {
-            var newHistory = commit.NewState.ExecutionId == snapshot.State.ExecutionId ? history : [];
+            var sameExecution = commit.NewState.ExecutionId == snapshot.State.ExecutionId;
+            var newHistory = sameExecution ? history : [];
             newHistory.AddRange(commit.NewHistory);
-            cache.Put(instanceId, new InstanceCache.Entry(result.NewETag!, commit.NewState, newHistory));
+            cache.Put(instanceId, new InstanceCache.Entry(result.NewETag!, commit.NewState, newHistory, sameExecution ? keep : null));
         }
 
         await dispatcher.DispatchAsync(instanceId, commit.NewOutbox, ct).ConfigureAwait(false);

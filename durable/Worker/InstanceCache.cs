@@ -5,11 +5,14 @@ namespace Orchestrator.Durable.Worker;
 /// <summary>
 /// Recently used instances (state, ETag, history) kept between episodes, like Durable Functions' extended
 /// sessions: a busy instance is not re-read from storage on every event. The store stays the source of truth:
-/// an entry is used only while the stored ETag still matches, and a commit conflict evicts it.
+/// an entry is used only while the stored ETag still matches, and a commit conflict evicts it. An entry may also
+/// hold the live orchestrator (its code suspended at its awaits), so the next episode continues it with the new
+/// events only instead of replaying the history.
 /// </summary>
 internal sealed class InstanceCache(int capacity)
 {
-    internal sealed record Entry(string ETag, InstanceState State, List<HistoryEvent> History);
+    /// <param name="Executor">The orchestrator code suspended after exactly <paramref name="History"/>, or null (replay).</param>
+    internal sealed record Entry(string ETag, InstanceState State, List<HistoryEvent> History, Execution.OrchestrationExecutor? Executor = null);
 
     private readonly object _lock = new();
     private readonly Dictionary<string, LinkedListNode<(string Id, Entry Entry)>> _map = new(StringComparer.Ordinal);

@@ -43,6 +43,7 @@ public static class OrchestratorHost
         });
         builder.Services.AddExceptionHandler<EngineExceptionHandler>();
         builder.Services.AddOpenApi();
+        builder.AddTelemetry();
 
         builder.AddApiKeyAuth();
         builder.AddHealth();

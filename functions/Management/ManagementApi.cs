@@ -23,6 +23,7 @@ public static class ManagementApi
 
     public static IEndpointRouteBuilder MapManagementApi(this IEndpointRouteBuilder endpoints)
     {
+        if (!endpoints.ServiceProvider.GetRequiredService<IOptions<ManagementOptions>>().Value.Enabled) return endpoints;
         var api = endpoints.MapGroup(RoutePrefix)
             .WithTags("Management")
             .RequireAuthorization(Policies.ManagementRead)

@@ -7,6 +7,9 @@ public sealed class ManagementOptions
 {
     public const string SectionName = "Management";
 
+    /// <summary>False: this process serves no management API (a worker-only process still answers /health).</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Larger request bodies are refused with 413 before they are read. Default 1 MiB.</summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 

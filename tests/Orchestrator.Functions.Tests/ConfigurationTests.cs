@@ -137,6 +137,30 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_worker_only_process_serves_no_management_api_but_answers_health()
+    {
+        await using var host = await HostUnderTest.StartAsync(s => s["Management:Enabled"] = "false");
+        using var ops = host.Client();
+        using (var list = await ops.GetAsync($"{HostUnderTest.Prefix}/instances")) Assert.Equal(HttpStatusCode.NotFound, list.StatusCode);
+        using (var health = await ops.GetAsync("/health")) Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        // Its worker still runs what others start.
+        var client = host.Services.GetRequiredService<DurableTaskClient>();
+        var id = await client.ScheduleNewOrchestrationInstanceAsync("HelloSequence", new { count = 1, delayMs = 0 });
+        var done = await client.WaitForInstanceCompletionAsync(id, ct: new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task Telemetry_can_be_switched_on()
+    {
+        await using var host = await HostUnderTest.StartAsync(s => s["Telemetry:Enabled"] = "true");
+        using var ops = host.Client();
+        using var list = await ops.GetAsync($"{HostUnderTest.Prefix}/instances");
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.NotNull(host.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
+    }
+
+    [Fact]
     public async Task The_openapi_document_is_served_to_key_holders()
     {
         await using var host = await HostUnderTest.StartAsync();

@@ -142,6 +142,57 @@ public sealed class DeterminismTests
     }
 
     [Fact]
+    public async Task Cached_instance_continues_its_live_code_without_replaying()
+    {
+        var starts = 0;
+        await using var host = await DurableTestHost.StartAsync(r => r
+            .AddActivityFunc<int, int>("Inc", (_, x) => Task.FromResult(x + 1))
+            .AddOrchestratorFunc<int, int>("Counting", async (ctx, x) =>
+            {
+                starts++;
+                for (var i = 0; i < 5; i++)
+                    x = await ctx.CallActivityAsync<int>("Inc", x);
+                return x;
+            }));
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Counting", 0);
+        var result = await host.Client.WaitForInstanceCompletionAsync(id, true);
+        Assert.Equal(5, result.ReadOutputAs<int>());
+        Assert.Equal(1, starts); // six episodes, one run of the code
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1000)]
+    public async Task Live_and_replayed_execution_record_the_same_history(int cacheSize)
+    {
+        await using var host = await DurableTestHost.StartAsync(r => r
+            .AddActivityFunc<int, int>("Twice", (_, x) => Task.FromResult(2 * x))
+            .AddOrchestratorFunc<string?, string>("Shape", async (ctx, _) =>
+            {
+                var a = await ctx.CallActivityAsync<int>("Twice", 1);
+                var guid = ctx.NewGuid();
+                await ctx.CreateTimer(TimeSpan.FromMinutes(1), CancellationToken.None);
+                var b = await Task.WhenAll(ctx.CallActivityAsync<int>("Twice", 2), ctx.CallActivityAsync<int>("Twice", 3));
+                var e = await ctx.WaitForExternalEvent<string>("E");
+                return $"{a}|{b.Sum()}|{e}|{guid}|{ctx.CurrentUtcDateTime:O}";
+            }),
+            services => services.Configure<DurableTaskOptions>(o => o.Worker.InstanceCacheSize = cacheSize));
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Shape", null, new StartOrchestrationOptions { InstanceId = "shape" });
+        await host.AdvanceTimeAsync(TimeSpan.FromMinutes(2));
+        await host.Client.RaiseEventAsync(id, "E", "e");
+        var result = await host.Client.WaitForInstanceCompletionAsync(id, true);
+        var history = await host.Client.GetHistoryAsync(id);
+        var shape = string.Join(",", history.Select(h => $"{h.EventType}:{h.EventId}:{h.TaskScheduledId}"));
+        Assert.Equal(
+            "OrchestratorStarted:-1:,ExecutionStarted:-1:,TaskScheduled:0:,OrchestratorStarted:-1:,TaskCompleted:-1:0,TimerCreated:1:," +
+            "OrchestratorStarted:-1:,TimerFired:-1:1,TaskScheduled:2:,TaskScheduled:3:,OrchestratorStarted:-1:,TaskCompleted:-1:2,TaskCompleted:-1:3," +
+            "OrchestratorStarted:-1:,EventRaised:-1:,ExecutionCompleted:-1:", shape);
+        var output = result.ReadOutputAs<string>()!.Split('|');
+        Assert.Equal(["2", "10", "e"], output[..3]);
+        Assert.Equal(Execution.DeterministicGuid.Create($"shape|{result.ExecutionId}|0").ToString(), output[3]);
+    }
+
+    [Fact]
     public async Task History_of_a_mixed_orchestration_is_well_formed()
     {
         await using var host = await DurableTestHost.StartAsync(r => r

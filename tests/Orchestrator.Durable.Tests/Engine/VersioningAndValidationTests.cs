@@ -94,4 +94,14 @@ public sealed class VersioningAndValidationTests
         Assert.Equal(OrchestrationRuntimeStatus.Running, (await host.Client.GetInstanceAsync(id))!.RuntimeStatus);
         Assert.DoesNotContain(await host.Client.GetHistoryAsync(id), e => e.EventType == HistoryEventType.EventRaised);
     }
+
+    [Fact]
+    public async Task Reads_of_an_impossible_id_answer_not_found_instead_of_throwing()
+    {
+        await using var host = await StartAsync();
+        Assert.Null(await host.Client.GetInstanceAsync("a/b"));
+        Assert.Empty(await host.Client.GetHistoryAsync("a#b"));
+        Assert.Equal(0, (await host.Client.PurgeInstanceAsync("a?b")).PurgedInstanceCount);
+        await Assert.ThrowsAsync<InvalidInstanceIdException>(() => host.Client.RaiseEventAsync("a/b", "E"));
+    }
 }
