@@ -41,6 +41,7 @@ public sealed class ProjectQueries(DurableTaskClient client, ItemClockCalculator
             CreatedFrom = query.FiledFrom,
             CreatedTo = query.FiledTo,
             PageSize = Math.Clamp(query.PageSize, 1, 500),
+            FetchInputsAndOutputs = true, // the in-memory store drops custom status from query results without it
             ContinuationToken = query.ContinuationToken,
         }, ct);
         var now = time.GetUtcNow();
@@ -82,7 +83,7 @@ public sealed class ProjectQueries(DurableTaskClient client, ItemClockCalculator
         {
             var page = await client.QueryInstancesAsync(new OrchestrationQuery
             {
-                Name = LifecycleOrchestrators.JointMeeting, PageSize = 500, ContinuationToken = token,
+                Name = LifecycleOrchestrators.JointMeeting, PageSize = 500, ContinuationToken = token, FetchInputsAndOutputs = true,
                 Statuses = openOnly ? [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending] : null,
             }, ct);
             foreach (var m in page.Instances)
@@ -105,7 +106,7 @@ public sealed class ProjectQueries(DurableTaskClient client, ItemClockCalculator
         {
             var page = await client.QueryInstancesAsync(new OrchestrationQuery
             {
-                Name = LifecycleOrchestrators.Project, InstanceIdPrefix = InstanceIds.ProjectPrefix, PageSize = 500, ContinuationToken = token,
+                Name = LifecycleOrchestrators.Project, InstanceIdPrefix = InstanceIds.ProjectPrefix, PageSize = 500, ContinuationToken = token, FetchInputsAndOutputs = true,
                 Statuses = [OrchestrationRuntimeStatus.Running],
             }, ct);
             list.AddRange(page.Instances.Select(ReadStatus).OfType<ProjectStatus>());

@@ -1,0 +1,56 @@
+using Orchestrator.Orchestrations.Credit;
+using Orchestrator.Orchestrations.Lifecycle;
+using static Orchestrator.Orchestrations.Tests.Lifecycle.LifecycleTestHost;
+
+namespace Orchestrator.Orchestrations.Tests.Lifecycle;
+
+public sealed class CreditLifecycleTests
+{
+    private const string Code = "2604-620300-89-05-400004";
+
+    [Fact]
+    public async Task Tolerance_materials_never_supplied_become_a_credit_event_and_materials_supplied_on_time_do_not_cost_credit()
+    {
+        // S1-LIGHTNING and S1-WATER-SOIL are accepted with materials missing (容缺受理); both have a 10/20-working-day materials deadline.
+        await using var t = await StartAsync(Bj("2026-04-13 09:00"));
+        var view = await t.FileAsync(Request(Code, tolerance:
+        [
+            new ToleranceRequest("S1-LIGHTNING", ["lightning test report"]),
+            new ToleranceRequest("S1-WATER-SOIL", ["soil conservation monitoring plan"]),
+        ]));
+        var lightning = view.Items.Single(i => i.ItemCode == "S1-LIGHTNING");
+        Assert.True(lightning.ToleranceAccepted);
+        Assert.Equal(new DateOnly(2026, 4, 27), lightning.MaterialsDue!.DueDateLocal); // 10 working days
+        Assert.Equal(["lightning test report"], lightning.MissingMaterials);
+
+        var supplied = await t.Commands.SubmitMaterialsAsync(Code, "S1-WATER-SOIL", new MaterialsSupplied(Platform, ["soil conservation monitoring plan"], "mat-1"));
+        Assert.Equal(CommandOutcome.Applied, supplied.Outcome);
+        await t.AdvanceToAsync(t.Now.AddDays(1));
+        await t.ApproveAllOpenAsync(Code); // the decision does not wait for the materials
+
+        await t.AdvanceToAsync(Bj("2026-04-28 09:00"));
+        view = await t.ProjectAsync(Code);
+        var ev = Assert.Single(view.CreditEvents, e => e.Event == CreditEvent.ToleranceMaterialsNotSupplied);
+        Assert.Equal("S1-LIGHTNING", ev.ItemCode);
+        Assert.Contains(view.CreditEvents, e => e.Event == CreditEvent.ToleranceMaterialsSupplied && e.ItemCode == "S1-WATER-SOIL");
+        var events = await t.Credit.ListEventsAsync(GoodUscc);
+        Assert.Equal(-5, events.Single(e => e.Event == CreditEvent.ToleranceMaterialsNotSupplied).Delta);
+        Assert.Equal(100, (await t.Credit.FindAsync(GoodUscc))!.Score); // 105 - 5
+        Assert.Contains(view.Items.Single(i => i.ItemCode == "S1-LIGHTNING").Decisions, d => d.Entry == "materials-overdue");
+
+        // The supervision has ended: late materials are refused.
+        var late = await t.Commands.SubmitMaterialsAsync(Code, "S1-LIGHTNING", new MaterialsSupplied(Platform, ["lightning test report"], "mat-2"));
+        Assert.Equal(CommandOutcome.NotOpen, late.Outcome);
+    }
+
+    [Fact]
+    public async Task An_enterprise_with_grade_C_cannot_use_commitment_and_its_chosen_items_follow_the_normal_procedure()
+    {
+        await using var t = await StartAsync(Bj("2026-04-13 09:00"));
+        var view = await t.FileAsync(Request(Code, uscc: GradeCUscc, commitments: ["S1-EIA"]));
+        var eia = view.Items.Single(i => i.ItemCode == "S1-EIA");
+        Assert.Equal(ItemState.UnderReview, eia.State);
+        Assert.Contains("grade", eia.ModeReason);
+        Assert.Empty(view.Commitments);
+    }
+}
