@@ -76,4 +76,33 @@ public sealed class SubOrchestrationTests
         var result = await host.Client.WaitForInstanceCompletionAsync(id, true);
         Assert.Equal(typeof(UnknownOrchestratorException).FullName, result.ReadOutputAs<string>());
     }
+
+    [Fact]
+    public async Task Terminating_a_child_fails_the_parents_call()
+    {
+        await using var host = await DurableTestHost.StartAsync(r => r
+            .AddOrchestratorFunc<string?, string>("Stuck", async (ctx, _) => await ctx.WaitForExternalEvent<string>("Never"))
+            .AddOrchestratorFunc<string?, string>("Parent", async (ctx, _) =>
+            {
+                try { return await ctx.CallSubOrchestratorAsync<string>("Stuck", null, new SubOrchestrationOptions("stuck-child")); }
+                catch (TaskFailedException ex) { return ex.FailureDetails.ErrorType; }
+            }));
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Parent");
+        await host.RunUntilIdleAsync();
+        await host.Client.TerminateInstanceAsync("stuck-child", "enough");
+        var result = await host.Client.WaitForInstanceCompletionAsync(id, true);
+        Assert.Equal("Terminated", result.ReadOutputAs<string>());
+    }
+
+    [Fact]
+    public async Task Default_child_id_is_derived_from_the_parent_and_stable()
+    {
+        await using var host2 = await DurableTestHost.StartAsync(r => r
+            .AddActivityFunc<int, int>("Double", (_, x) => Task.FromResult(2 * x))
+            .AddOrchestratorFunc<int, int>("Child", async (ctx, x) => await ctx.CallActivityAsync<int>("Double", x))
+            .AddOrchestratorFunc<int, int>("Anonymous", async (ctx, x) => await ctx.CallSubOrchestratorAsync<int>("Child", x)));
+        var parent = await host2.Client.ScheduleNewOrchestrationInstanceAsync("Anonymous", 4, new StartOrchestrationOptions { InstanceId = "anon" });
+        Assert.Equal(8, (await host2.Client.WaitForInstanceCompletionAsync(parent, true)).ReadOutputAs<int>());
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await host2.Client.GetInstanceAsync("anon:0"))!.RuntimeStatus);
+    }
 }
