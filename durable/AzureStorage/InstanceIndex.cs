@@ -7,8 +7,11 @@ using Orchestrator.Durable.Storage;
 namespace Orchestrator.Durable.AzureStorage;
 
 /// <summary>
-/// The "{hub}Index" table: one row per instance (PartitionKey = instance id, RowKey ""), for listing and queries
-/// across instances, which a partition-per-instance table cannot answer without a full scan.
+/// The "{hub}Index" table: one row per instance, all in one partition (PartitionKey "i", RowKey = instance id),
+/// for listing and queries across instances, which a partition-per-instance table cannot answer without a full
+/// scan. One partition keeps query results ordered by instance id and lets <see cref="IndexWriter"/> write many
+/// instances' rows in one transaction; its cost is the per-partition rate of the service (about 2,000 entities/s
+/// on Azure Storage, i.e. several hundred orchestrations/s with three index writes each).
 /// <para>
 /// The index follows the state rows and may lag them: it is written after a commit, and only when something it
 /// holds changed (status, execution, an earlier re-check time), so most episodes cost no index write. Each
@@ -22,8 +25,9 @@ internal sealed class InstanceIndex(
     TableClient index, TableClient instances, PayloadBlobs blobs, AzureStorageStoreOptions options, ILogger logger,
     TimeProvider? time = null)
 {
-    private const string RowKey = "";
+    internal const string Partition = "i";
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly IndexWriter _writer = new(index, logger);
 
     /// <summary>What this process last wrote per instance, to skip index writes that would change nothing.</summary>
     private readonly ConcurrentDictionary<string, Mark> _marks = new(StringComparer.Ordinal);
@@ -48,16 +52,12 @@ internal sealed class InstanceIndex(
         {
             return;
         }
-        try
-        {
-            await WriteAsync(state, options.IndexRecheckAfter, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is RequestFailedException or IOException or TimeoutException)
-        {
-            // The commit stands; the index row keeps its earlier re-check time, and the sweep repairs it then.
-            _marks.TryRemove(state.InstanceId, out _);
-            logger.LogWarning(e, "Index update of instance {InstanceId} failed; the sweep will repair it.", state.InstanceId);
-        }
+        // Not awaited: the commit stands whether or not this write succeeds (the sweep repairs a lagging row), and
+        // waiting for the group commit would add its latency to every status change.
+        var write = WriteAsync(state, options.IndexRecheckAfter, ct);
+        _ = write.ContinueWith(t => _marks.TryRemove(state.InstanceId, out _),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     /// <summary>Unconditional write from the authoritative state row.</summary>
@@ -66,18 +66,14 @@ internal sealed class InstanceIndex(
     public async Task DeleteAsync(string instanceId, CancellationToken ct)
     {
         _marks.TryRemove(instanceId, out _);
-        try
-        {
-            await index.DeleteEntityAsync(instanceId, RowKey, ETag.All, ct).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (e.Status == 404) { }
+        await _writer.DeleteAsync(Partition, instanceId).WaitAsync(ct).ConfigureAwait(false);
     }
 
     private async Task WriteAsync(InstanceState state, TimeSpan recheck, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
         var checkAt = CheckAt(state, now, recheck);
-        var row = new TableEntity(state.InstanceId, RowKey)
+        var row = new TableEntity(Partition, state.InstanceId)
         {
             ["Name"] = state.Name,
             ["Version"] = state.Version,
@@ -97,9 +93,9 @@ internal sealed class InstanceIndex(
             var failure = InstanceRows.Serialize(state.FailureDetails);
             if (failure.Length <= PayloadBlobs.MaxInlineTableChars) row["FailureDetails"] = failure;
         }
-        await index.UpsertEntityAsync(row, TableUpdateMode.Replace, ct).ConfigureAwait(false);
         if (_marks.Count > MaxMarks) _marks.Clear();
         _marks[state.InstanceId] = new Mark(state.Status, state.ExecutionId, checkAt);
+        await _writer.UpsertAsync(row).WaitAsync(ct).ConfigureAwait(false);
     }
 
     private static DateTimeOffset? CheckAt(InstanceState state, DateTimeOffset now, TimeSpan recheck)
@@ -118,9 +114,9 @@ internal sealed class InstanceIndex(
     public async Task<IReadOnlyList<string>> GetDueAsync(DateTimeOffset now, int maxCount, CancellationToken ct)
     {
         var candidates = new List<TableEntity>();
-        var filter = TableClient.CreateQueryFilter($"CheckAt le {now.ToUniversalTime()}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and CheckAt le {now.ToUniversalTime()}");
         await foreach (var page in index.QueryAsync<TableEntity>(filter, maxPerPage: Math.Clamp(maxCount, 1, 1000),
-                           select: ["PartitionKey", "CheckAt", "CheckEvery", "Status", "ExecutionId"], cancellationToken: ct)
+                           select: ["RowKey", "CheckAt", "CheckEvery", "Status", "ExecutionId"], cancellationToken: ct)
                            .AsPages().ConfigureAwait(false))
         {
             candidates.AddRange(page.Values);
@@ -131,7 +127,7 @@ internal sealed class InstanceIndex(
         await Parallel.ForEachAsync(candidates.Take(maxCount), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
             async (row, token) =>
             {
-                var id = row.PartitionKey;
+                var id = row.RowKey;
                 var stateRow = await instances.GetEntityIfExistsAsync<TableEntity>(id, InstanceRows.StateKey, cancellationToken: token).ConfigureAwait(false);
                 if (!stateRow.HasValue)
                 {
@@ -181,7 +177,7 @@ internal sealed class InstanceIndex(
     {
         if (includePayloads)
         {
-            var stateRow = await instances.GetEntityIfExistsAsync<TableEntity>(row.PartitionKey, InstanceRows.StateKey, cancellationToken: ct).ConfigureAwait(false);
+            var stateRow = await instances.GetEntityIfExistsAsync<TableEntity>(row.RowKey, InstanceRows.StateKey, cancellationToken: ct).ConfigureAwait(false);
             if (stateRow.HasValue)
                 return await InstanceRows.FromStateRowAsync(stateRow.Value!, blobs, includePayloads: true, ct).ConfigureAwait(false);
         }
@@ -189,7 +185,7 @@ internal sealed class InstanceIndex(
         var failure = row.GetString("FailureDetails");
         return new InstanceState
         {
-            InstanceId = row.PartitionKey,
+            InstanceId = row.RowKey,
             Name = row.GetString("Name") ?? "",
             Version = row.GetString("Version") ?? "",
             ExecutionId = row.GetString("ExecutionId") ?? "",
@@ -206,7 +202,7 @@ internal sealed class InstanceIndex(
 
     internal static string? BuildFilter(InstanceQuery query)
     {
-        var parts = new List<string>();
+        var parts = new List<string> { TableClient.CreateQueryFilter($"PartitionKey eq {Partition}") };
         if (query.Statuses is { Count: > 0 } statuses)
             parts.Add("(" + string.Join(" or ", statuses.Distinct().Select(s => TableClient.CreateQueryFilter($"Status eq {s.ToString()}"))) + ")");
         if (query.CreatedFrom is { } from) parts.Add(TableClient.CreateQueryFilter($"CreatedAt ge {from.ToUniversalTime()}"));
@@ -215,11 +211,11 @@ internal sealed class InstanceIndex(
         if (!string.IsNullOrEmpty(query.InstanceIdPrefix))
         {
             var prefix = query.InstanceIdPrefix;
-            parts.Add(TableClient.CreateQueryFilter($"PartitionKey ge {prefix}"));
+            parts.Add(TableClient.CreateQueryFilter($"RowKey ge {prefix}"));
             if (PrefixUpperBound(prefix) is { } upper)
-                parts.Add(TableClient.CreateQueryFilter($"PartitionKey lt {upper}"));
+                parts.Add(TableClient.CreateQueryFilter($"RowKey lt {upper}"));
         }
-        return parts.Count == 0 ? null : string.Join(" and ", parts);
+        return string.Join(" and ", parts);
     }
 
     /// <summary>The smallest string greater than every string starting with <paramref name="prefix"/> (null: none).</summary>
