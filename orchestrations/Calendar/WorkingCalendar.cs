@@ -118,6 +118,14 @@ public sealed class WorkingCalendar
         return new(n, Missing(fromExclusive.Year, toInclusive.Year));
     }
 
+    /// <summary>Working days between two instants: local days after the day of <paramref name="from"/> up to and including the day of <paramref name="to"/>.</summary>
+    public CalendarResult<int> CountWorkingDays(DateTimeOffset from, DateTimeOffset to) =>
+        CountWorkingDays(ChinaTime.LocalDate(from), ChinaTime.LocalDate(to));
+
+    /// <summary>Natural days between the local days of two instants (negative when <paramref name="to"/> is earlier).</summary>
+    public static int CountNaturalDays(DateTimeOffset from, DateTimeOffset to) =>
+        ChinaTime.LocalDate(to).DayNumber - ChinaTime.LocalDate(from).DayNumber;
+
     /// <summary>
     /// Working days elapsed from acceptance up to and including the local day of <paramref name="at"/>
     /// (acceptance day not counted; 0 on or before the deemed acceptance day). Inverse of
@@ -139,10 +147,11 @@ public sealed class WorkingCalendar
     }
 
     /// <summary>Number of working days in a year (e.g. 248 for 2025 and for 2026).</summary>
-    public CalendarResult<int> WorkingDaysInYear(int year) =>
-        CountWorkingDays(new DateOnly(year, 1, 1).AddDays(-1), new DateOnly(year, 12, 31)) is var r
-            ? new(r.Value, Missing(year, year))
-            : throw new InvalidOperationException();
+    public CalendarResult<int> WorkingDaysInYear(int year)
+    {
+        var count = CountWorkingDays(new DateOnly(year, 1, 1).AddDays(-1), new DateOnly(year, 12, 31)).Value;
+        return new(count, Missing(year, year));
+    }
 
     internal IReadOnlyList<int> Missing(int fromYear, int toYear)
     {

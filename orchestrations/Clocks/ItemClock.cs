@@ -66,6 +66,9 @@ public sealed record ItemClock(
     ClockExtension? Extension,
     DateTimeOffset? StoppedAt)
 {
+    /// <summary>Special-procedure pauses in order (never null, also when read from JSON without the field).</summary>
+    public IReadOnlyList<ClockPause> Pauses { get; init; } = Pauses ?? [];
+
     /// <summary>Starts the decision clock of an item at acceptance (受理).</summary>
     public static ItemClock Start(string itemCode, DateTimeOffset acceptedAt, TimeLimit limit) =>
         Create(itemCode, ClockPurpose.Decision, acceptedAt, limit);
