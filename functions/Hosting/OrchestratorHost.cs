@@ -49,7 +49,7 @@ public static class OrchestratorHost
         builder.AddHealth();
         builder.AddManagementApi();
         builder.AddScheduledFunctions();
-        builder.AddObservability();
+        builder.AddObservability(); // Observability section; the Telemetry section above is its short form
         builder.AddDashboard();
         // Feature components (orchestrations, scheduled functions, HTTP groups) register here.
         builder.AddDurableEngine();

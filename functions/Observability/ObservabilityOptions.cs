@@ -34,7 +34,7 @@ public sealed class ObservabilityOptions
 
     public IEnumerable<string> Validate()
     {
-        if (!Exporters.Contains(Exporter, StringComparer.OrdinalIgnoreCase))
+        if (!string.IsNullOrEmpty(Exporter) && !Exporters.Contains(Exporter, StringComparer.OrdinalIgnoreCase))
             yield return $"Observability:Exporter is '{Exporter}'; use one of {string.Join(", ", Exporters)}.";
         if (OtlpEndpoint is { Length: > 0 } && !Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out _))
             yield return $"Observability:OtlpEndpoint '{OtlpEndpoint}' is not an absolute URI such as http://collector:4317.";

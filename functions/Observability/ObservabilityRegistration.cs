@@ -18,8 +18,13 @@ namespace Orchestrator.Functions.Observability;
 /// </summary>
 public static class ObservabilityRegistration
 {
+    private const string RegisteredKey = "Orchestrator.Observability";
+    private const string CollectOnly = "collect";
+
+    /// <summary>Idempotent: the host calls it once, Telemetry's short form may call it again.</summary>
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
     {
+        if (!((IHostApplicationBuilder)builder).Properties.TryAdd(RegisteredKey, true)) return builder;
         var section = builder.Configuration.GetSection(ObservabilityOptions.SectionName);
         var options = section.Get<ObservabilityOptions>() ?? new ObservabilityOptions();
         var errors = options.Validate().ToList();
@@ -38,30 +43,34 @@ public static class ObservabilityRegistration
             services.Configure<JsonConsoleFormatterOptions>(o => o.IncludeScopes = true);
         }
 
-        var exporter = options.Exporter.ToLowerInvariant();
+        // Observability:Exporter when given; else the short form Telemetry:Enabled / Telemetry:ConsoleExporter.
+        var shortForm = builder.Configuration.GetSection(Hosting.TelemetryOptions.SectionName).Get<Hosting.TelemetryOptions>() ?? new();
+        var exporter = section["Exporter"] is { Length: > 0 } ? options.Exporter.ToLowerInvariant()
+            : shortForm.Enabled ? (shortForm.ConsoleExporter ? ObservabilityOptions.ConsoleExporter : CollectOnly)
+            : ObservabilityOptions.NoExporter;
         if (exporter == ObservabilityOptions.NoExporter) return builder;
 
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(options.ServiceName))
             .WithTracing(tracing =>
             {
-                tracing.AddAspNetCoreInstrumentation()
-                    .AddSource(DurableTelemetry.ActivitySourceName)
+                tracing.AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
+                    .AddSource(DurableTelemetry.ActivitySourceName, "Orchestrator.*")
                     .AddProcessor(new ProjectCodeSpanProcessor());
                 if (exporter == ObservabilityOptions.ConsoleExporter) tracing.AddConsoleExporter();
-                else tracing.AddOtlpExporter(o => Otlp(o, options));
+                else if (exporter == ObservabilityOptions.OtlpExporter) tracing.AddOtlpExporter(o => Otlp(o, options));
             })
             .WithMetrics(metrics =>
             {
                 metrics.AddAspNetCoreInstrumentation()
-                    .AddMeter(DurableTelemetry.MeterName, SlaTelemetry.MeterName);
+                    .AddMeter(DurableTelemetry.MeterName, SlaTelemetry.MeterName, "Orchestrator.*");
                 if (exporter == ObservabilityOptions.ConsoleExporter) metrics.AddConsoleExporter();
-                else metrics.AddOtlpExporter(o => Otlp(o, options));
+                else if (exporter == ObservabilityOptions.OtlpExporter) metrics.AddOtlpExporter(o => Otlp(o, options));
             })
             .WithLogging(logging =>
             {
                 if (exporter == ObservabilityOptions.ConsoleExporter) logging.AddConsoleExporter();
-                else logging.AddOtlpExporter(o => Otlp(o, options));
+                else if (exporter == ObservabilityOptions.OtlpExporter) logging.AddOtlpExporter(o => Otlp(o, options));
             }, o =>
             {
                 o.IncludeScopes = true;

@@ -176,7 +176,7 @@ async function renderInstances() {
     el("td", {}, statusBadge(i.runtimeStatus)),
     el("td", {}, time(i.createdTime)),
     el("td", {}, time(i.lastUpdatedTime)),
-    el("td", { class: "custom" }, i.failure ? failureText(i.failure) : (i.customStatus || "")),
+    el("td", { class: "custom error-text" }, failureText(i.failure)),
   )), "No instances match.", 6);
   state.nextToken = page.continuationToken;
   $("#page-prev").disabled = state.tokens.length <= 1;

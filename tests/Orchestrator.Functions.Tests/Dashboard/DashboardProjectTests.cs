@@ -46,11 +46,11 @@ public sealed class DashboardProjectTests(ITestOutputHelper output) : IAsyncLife
         while (DateTime.UtcNow < deadline)
         {
             project = await queries.GetProjectAsync(ProjectCode);
-            if (project?.Items.Any(i => i.Due is not null) == true) break;
+            if (project?.Items.Any(i => i.Open && i.Due is not null) == true) break;
             await Task.Delay(200);
         }
-        Assert.True(project?.Items.Any(i => i.Due is not null) == true, $"no item clock started: {project?.RuntimeStatus} {project?.Phase}");
-        var running = project!.Items.First(i => i.Due is not null);
+        Assert.True(project?.Items.Any(i => i.Open && i.Due is not null) == true, $"no item clock started: {project?.RuntimeStatus} {project?.Phase}");
+        var running = project!.Items.First(i => i.Open && i.Due is not null);
 
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
