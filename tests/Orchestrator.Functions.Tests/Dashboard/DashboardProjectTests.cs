@@ -22,9 +22,9 @@ public sealed class DashboardProjectTests(ITestOutputHelper output) : IAsyncLife
     {
         _host = await HostUnderTest.StartAsync(configure: builder =>
         {
-            // The platform API registers the lifecycle in the host; until then (or on a branch without it) the test does.
+            // As Program.cs does (the lifecycle and its daily SLA sweep), unless the host composition already has it.
             if (!builder.Services.Any(d => d.ServiceType == typeof(IProjectQueries)))
-                builder.Services.AddApprovalLifecycle(builder.Configuration);
+                Orchestrator.Functions.Scheduled.LifecycleHostRegistration.AddApprovalLifecycle(builder);
         });
     }
 
@@ -85,5 +85,9 @@ public sealed class DashboardProjectTests(ITestOutputHelper output) : IAsyncLife
         var department = page.Locator($"#sla-table tbody tr[data-department='{running.DepartmentCode}']");
         await Assertions.Expect(department).ToContainTextAsync($"{ProjectCode}/{running.ItemCode}");
         await Assertions.Expect(department.Locator("td.green")).ToHaveTextAsync(new Regex(@"Green\s*[1-9]"));
+
+        // the daily SLA sweep is a scheduled function: listed with its cron and next occurrence
+        await page.ClickAsync("#tabs [data-tab=schedules]");
+        await Assertions.Expect(page.Locator("#schedules-table tbody")).ToContainTextAsync(Orchestrator.Functions.Scheduled.SlaSweepFunction.Name);
     }
 }
