@@ -220,6 +220,7 @@ async function loadSla() {
     summary.textContent = read.note || "The SLA board is not available.";
     unavailable($("#sla-table"), 5, "No lifecycle in this host.");
     unavailable($("#sla-due"), 6, "");
+    unavailable($("#sla-overdue"), 5, "");
     return;
   }
   const board = read.value;
@@ -235,6 +236,10 @@ async function loadSla() {
     el("td", { class: "count red" }, lightBadge("Red"), ` ${d.red}`),
     el("td", {}, d.entries.map((e) => el("span", { class: "clock" }, lightBadge(e.light), ` ${e.projectCode}/${e.itemCode} due ${e.dueDateLocal}`))),
   )), "No running clocks.", 5);
+  fillTable($("#sla-overdue"), board.overdueNotEscalated.map((e) => el("tr", {},
+    el("td", {}, instanceLink(`project-${e.projectCode}`)), el("td", {}, e.itemCode), el("td", {}, e.departmentCode),
+    el("td", {}, e.dueDateLocal), el("td", { class: "error-text" }, e.workingDaysLate),
+  )), "Nothing is overdue without an escalation.", 5);
   const due = [...board.dueToday, ...board.dueNextWorkingDay];
   fillTable($("#sla-due"), due.map((e) => el("tr", {},
     el("td", {}, instanceLink(`project-${e.projectCode}`)), el("td", {}, e.itemCode), el("td", {}, e.departmentCode),
