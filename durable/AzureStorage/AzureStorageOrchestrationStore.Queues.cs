@@ -28,6 +28,7 @@ internal sealed partial class AzureStorageOrchestrationStore
 
     public async Task SendWakeUpAsync(string instanceId, DateTimeOffset? notBefore, CancellationToken ct)
     {
+        Faults.At(StoreFaults.BeforeWakeUp, instanceId);
         var now = _time.GetUtcNow();
         var delay = WakeUpDelay(notBefore, now, _options.MaxQueueDelay);
         var body = instanceId;
@@ -90,6 +91,7 @@ internal sealed partial class AzureStorageOrchestrationStore
 
     public async Task CompleteWakeUpAsync(WakeUpNotice notice, CancellationToken ct)
     {
+        Faults.At(StoreFaults.AfterEpisodeBeforeWakeUpComplete, notice.InstanceId);
         if (notice.Receipt == LocalReceipt) return;
         var (id, pop) = ParseReceipt(notice.Receipt);
         await DeleteMessageAsync(_hub.WakeUps, id, pop, ct).ConfigureAwait(false);
@@ -242,6 +244,7 @@ internal sealed partial class AzureStorageOrchestrationStore
 
     public async Task CompleteActivityAsync(ActivityLease lease, CancellationToken ct)
     {
+        Faults.At(StoreFaults.AfterResultBeforeActivityComplete, lease.WorkItem.InstanceId);
         if (lease.Receipt == LocalReceipt)
         {
             if (_hot.TryGetValue(lease.WorkItem.InstanceId, out var hot))

@@ -307,6 +307,7 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
         CheckPayload("orchestration output", next.Output);
         CheckPayload("custom status", next.CustomStatus);
 
+        Faults.At(StoreFaults.BeforeCommit, id);
         var hot = Hot(id);
         bool known;
         lock (hot.Gate) known = hot.ETag == expectedETag;
@@ -386,8 +387,11 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
 
         var stateRow = await InstanceRows.ToStateRowAsync(next, gen, _blobs, ct).ConfigureAwait(false);
         var faults = Faults.BeforeFinalStateWrite;
-        var etag = await _writer.CommitAsync(stateRow, expectedETag, rows, after, ct,
-            faults is null ? null : () => faults(id)).ConfigureAwait(false);
+        var etag = await _writer.CommitAsync(stateRow, expectedETag, rows, after, ct, () =>
+        {
+            Faults.At(StoreFaults.AfterHistoryWrite, id);
+            faults?.Invoke(id);
+        }).ConfigureAwait(false);
         lock (hot.Gate)
         {
             if (etag is null)
@@ -411,6 +415,7 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
             foreach (var o in commit.NewOutbox) hot.Outbox[o.Id] = o;
         }
 
+        Faults.At(StoreFaults.AfterCommitBeforeDispatch, id);
         Faults.AfterCommitBeforeIndex?.Invoke(id);
         await _index.AfterCommitAsync(next, previous: null, ct).ConfigureAwait(false);
         return new CommitResult(true, etag);
@@ -420,6 +425,8 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
     {
         if (messages.Count == 0) return;
         foreach (var m in messages) CheckPayload("message payload", m.Event.Input ?? m.Event.Result);
+        if (messages.Any(m => m.Event.EventType is HistoryEventType.TaskCompleted or HistoryEventType.TaskFailed))
+            Faults.At(StoreFaults.AfterActivityBeforeResult, instanceId);
 
         // Results of activities this process ran from its local channel stay in memory: the activity's outbox row
         // is their durable record until an episode commits them.
@@ -470,6 +477,7 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
     public async Task DeleteOutboxAsync(string instanceId, IReadOnlyList<string> outboxIds, CancellationToken ct)
     {
         if (outboxIds.Count == 0) return;
+        Faults.At(StoreFaults.AfterDispatchBeforeOutboxDelete, instanceId);
         var ids = outboxIds;
         if (_hot.TryGetValue(instanceId, out var hot))
         {

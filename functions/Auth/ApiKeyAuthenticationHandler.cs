@@ -48,7 +48,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = $"{HeaderName}";
+        Response.Headers.WWWAuthenticate = $"ApiKey header=\"{HeaderName}\", query=\"{QueryName}\"";
         var invalid = Context.Items.ContainsKey(FailureKey);
         var problem = invalid
             ? Problems.Problems.Create(StatusCodes.Status401Unauthorized, "invalid-api-key", "Invalid API key",

@@ -7,10 +7,12 @@ namespace Orchestrator.Functions.Scheduling;
 
 /// <summary>
 /// Waits (on <see cref="TimeProvider"/>) for each scheduled function's next occurrence and starts the
-/// <c>ScheduledFunction</c> orchestration for it under a deterministic instance id. Every process may do so: the
-/// engine creates an instance id once (a second start while it exists is refused, and a start is skipped when the
-/// instance is already there, ended or not), so an occurrence runs once however many processes run this service.
-/// Occurrences that passed while no process was running are not caught up.
+/// <c>ScheduledFunction</c> orchestration for it under a deterministic instance id. Every process may do so, and the
+/// occurrence still runs once: a start is skipped when the instance already exists (whatever its status), the engine
+/// refuses a second start while the instance is active, and the instance stays active for
+/// <see cref="SchedulesOptions.DuplicateGuard"/> after its occurrence, so a process that checked just before another
+/// created the instance cannot start it again after it ended. Occurrences that passed while no process was running
+/// are not caught up.
 /// </summary>
 public sealed class ScheduledFunctionScheduler(
     IEnumerable<ScheduledFunctionDescriptor> descriptors,
@@ -79,7 +81,8 @@ public sealed class ScheduledFunctionScheduler(
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(ScheduledFunctionRegistration.OrchestratorName,
-                new ScheduledOccurrence(function, occurrence.ToUniversalTime()),
+                new ScheduledOccurrence(function, occurrence.ToUniversalTime(),
+                    options.Value.DuplicateGuard > TimeSpan.Zero ? occurrence.ToUniversalTime() + options.Value.DuplicateGuard : null),
                 new StartOrchestrationOptions { InstanceId = instanceId }, ct);
             logger.LogInformation("Scheduled function {Function}: started occurrence {Occurrence} as {InstanceId}", function, occurrence, instanceId);
             return true;

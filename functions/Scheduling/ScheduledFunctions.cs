@@ -32,6 +32,14 @@ public sealed class SchedulesOptions
     /// <summary>False: this process starts no scheduled occurrences (other processes still may).</summary>
     public bool Enabled { get; set; } = true;
 
+    /// <summary>
+    /// How long after its occurrence an occurrence's instance stays active (it waits on a durable timer after the
+    /// function ran). While it is active the engine refuses a second instance with that id outright; afterwards a
+    /// process sees the ended instance and skips. Covers schedulers that reach the same occurrence late (a slow or
+    /// paused process). Default 10 minutes.
+    /// </summary>
+    public TimeSpan DuplicateGuard { get; set; } = TimeSpan.FromMinutes(10);
+
     public Dictionary<string, ScheduleSettings> Functions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
@@ -48,7 +56,8 @@ public sealed class ScheduleSettings
 public sealed record ScheduledFunctionDescriptor(string Name, Type FunctionType, string? DefaultCron);
 
 /// <summary>An occurrence, the input of the <c>ScheduledFunction</c> orchestration.</summary>
-public sealed record ScheduledOccurrence(string Function, DateTimeOffset ScheduledTime);
+/// <param name="HoldUntil">The instance stays Running (after the function has run) until then, so that its id stays taken.</param>
+public sealed record ScheduledOccurrence(string Function, DateTimeOffset ScheduledTime, DateTimeOffset? HoldUntil = null);
 
 public static class ScheduledFunctionRegistration
 {
@@ -75,6 +84,11 @@ public static class ScheduledFunctionRegistration
             registry.AddOrchestratorFunc<ScheduledOccurrence, string>(OrchestratorName, async (context, occurrence) =>
             {
                 await context.CallActivityAsync<bool>(ActivityName, occurrence);
+                if (occurrence.HoldUntil is { } hold && hold.UtcDateTime > context.CurrentUtcDateTime)
+                {
+                    context.SetCustomStatus(new { ran = true, holdUntil = hold });
+                    await context.CreateTimer(hold.UtcDateTime, CancellationToken.None);
+                }
                 return "done";
             });
             registry.AddActivity<RunScheduledFunctionActivity>(ActivityName);
@@ -118,6 +132,8 @@ internal sealed class SchedulesOptionsValidator(IEnumerable<ScheduledFunctionDes
     public ValidateOptionsResult Validate(string? name, SchedulesOptions options)
     {
         var errors = new List<string>();
+        if (options.DuplicateGuard < TimeSpan.Zero || options.DuplicateGuard > TimeSpan.FromDays(1))
+            errors.Add($"Schedules:DuplicateGuard is {options.DuplicateGuard}; use 00:00:00 to 1.00:00:00 (default 00:10:00).");
         var registered = descriptors.ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
         foreach (var (function, settings) in options.Functions)
         {

@@ -32,7 +32,12 @@ public sealed class SchedulingTests
     {
         var log = new RunLog();
         await using var host = await HostUnderTest.StartAsync(
-            s => s["Schedules:Functions:Counter:Cron"] = "0 3 * * *",
+            s =>
+            {
+                s["Schedules:Functions:Counter:Cron"] = "* * * * *";
+                s["Schedules:Enabled"] = "false"; // this test drives the schedulers itself
+                s["Schedules:DuplicateGuard"] = "00:00:06";
+            },
             builder =>
             {
                 builder.Services.AddSingleton(log);
@@ -40,7 +45,8 @@ public sealed class SchedulingTests
             });
 
         var client = host.Services.GetRequiredService<DurableTaskClient>();
-        var occurrence = new DateTimeOffset(2026, 11, 23, 3, 0, 0, TimeSpan.Zero);
+        var now = DateTimeOffset.UtcNow;
+        var occurrence = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero);
         // Several processes' schedulers, each with its own state, racing for the same occurrence.
         var schedulers = Enumerable.Range(0, 4).Select(_ => new ScheduledFunctionScheduler(
             host.Services.GetServices<ScheduledFunctionDescriptor>(), host.Services.GetRequiredService<IOptions<SchedulesOptions>>(),
@@ -49,9 +55,18 @@ public sealed class SchedulingTests
         Assert.Equal(1, started.Count(x => x));
 
         var id = ScheduledFunctionScheduler.InstanceIdFor("Counter", occurrence);
-        Assert.Equal("schedule:Counter:20261123T030000Z", id);
+        Assert.Equal($"schedule:Counter:{occurrence.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}", id);
+
+        // After the function ran, the instance holds its id for the guard: a start that slipped past the existence
+        // check (another process checked just before this one created it) is refused by the engine.
+        await WaitUntil(() => log.Runs.ContainsKey(occurrence));
+        Assert.False((await client.GetInstanceAsync(id))!.IsCompleted);
+        await Assert.ThrowsAsync<OrchestrationAlreadyExistsException>(() => client.ScheduleNewOrchestrationInstanceAsync(
+            ScheduledFunctionRegistration.OrchestratorName, new ScheduledOccurrence("Counter", occurrence), new StartOrchestrationOptions { InstanceId = id }));
+
         var done = await client.WaitForInstanceCompletionAsync(id, ct: new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.True(done.CompletedAt >= occurrence.AddSeconds(6), "the instance must stay active for the duplicate guard");
 
         // A late scheduler after the occurrence has run does not run it again.
         Assert.False(await schedulers[0].TryStartOccurrenceAsync("Counter", occurrence));
