@@ -69,6 +69,7 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<ISlaReportStore>(sp => InMemory(sp)
             ? new InMemorySlaReportStore()
             : new TableSlaReportStore(sp.GetRequiredService<LifecycleTables>(), sp.GetRequiredService<IOptions<LifecycleOptions>>().Value.Tables.SlaReports));
+        services.AddHostedService<CreditSeedHostedService>();
         services.TryAddSingleton<INotificationSender, LogNotificationSender>();
         services.TryAddSingleton<NotificationDispatcher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<NotificationDispatcher>());

@@ -40,6 +40,9 @@ public sealed class TableCreditRegistry(LifecycleTables tables, string tableName
         return table;
     }
 
+    /// <summary>Creates the table and seeds the sample enterprises (rows that exist are kept); also done on first use.</summary>
+    public Task SeedAsync(CancellationToken ct = default) => TableAsync(ct);
+
     public async Task<EnterpriseCredit?> FindAsync(string uscc, CancellationToken ct = default)
     {
         var table = await TableAsync(ct);

@@ -9,6 +9,7 @@ namespace Orchestrator.Orchestrations.Lifecycle;
 /// <list type="bullet">
 /// <item>project: <c>project-{projectCode}</c>, e.g. <c>project-2603-141124-89-05-346948</c></item>
 /// <item>item, round 1: <c>project-{projectCode}-item-{itemCode}</c>; re-approval round n ≥ 2: <c>…-item-{itemCode}-r{n}</c></item>
+/// <item>credit-acceptance verification of a commitment item (信用验收): <c>project-{projectCode}-item-{itemCode}-verify</c></item>
 /// <item>joint meeting: <c>project-{projectCode}-meeting-{sequence}</c> (sequence 1, 2, … per project)</item>
 /// <item>The daily SLA sweep runs under the host's scheduled-function carrier, <c>schedule:SlaSweep:{occurrence UTC}</c>.</item>
 /// </list>
@@ -26,6 +27,9 @@ public static class InstanceIds
         var id = $"{Project(projectCode)}-item-{Check(itemCode, nameof(itemCode))}";
         return round == 1 ? id : $"{id}-r{round}";
     }
+
+    /// <summary>The round that verifies a commitment at credit acceptance (信用验收).</summary>
+    public static string Verification(string projectCode, string itemCode) => $"{Item(projectCode, itemCode)}-verify";
 
     public static string JointMeeting(string projectCode, int sequence) => $"{Project(projectCode)}-meeting-{sequence}";
 

@@ -181,6 +181,7 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
             {
                 _constructionPermitted = true;
                 Timeline("construction-permitted", "Every approval item is formally granted: construction may start (施工许可).");
+                _pendingNotes.Add(Note($"enterprise:{Req.Uscc}", "construction-permitted", $"{Req.ProjectName} ({Code}): every approval is granted; construction may start."));
             }
             if (!_constructionPermitted || _constructionFinished is null) return;
             if (!ApprovalSlots.All(s => s.FormallyDone)) return; // a re-approval runs
@@ -191,6 +192,10 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
                 _sharedDue = calc.Calendar.AddWorkingDays(Now, o.JointAcceptanceLimitDays).Value;
                 Timeline("joint-acceptance-started", $"Joint acceptance (联合验收) led by {o.JointAcceptanceLeadDepartment}, one deadline {Day(_sharedDue.Value)}; "
                                                      + $"credit acceptance (信用验收) of {_p.Commitments.Count} commitment(s)");
+                _pendingNotes.Add(Note($"department:{o.JointAcceptanceLeadDepartment}", "joint-acceptance-lead",
+                    $"Lead the joint acceptance of {Code}: every acceptance item is due {Day(_sharedDue.Value)}."));
+                foreach (var dept in AcceptanceSlots.Select(s => s.Item.DepartmentCode).Concat(_p.Commitments.Select(c => c.DepartmentCode)).Distinct())
+                    _pendingNotes.Add(Note($"department:{dept}", "joint-acceptance", $"Joint acceptance of {Code} under {o.JointAcceptanceLeadDepartment}: due {Day(_sharedDue.Value)}."));
                 foreach (var c in _p.Commitments)
                 {
                     var source = _slots.First(s => !s.Verification && s.Item.Code == c.ItemCode);
@@ -216,7 +221,7 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
         private void StartRound(Slot slot, ItemRoundPurpose purpose, PlannedItem item)
         {
             slot.Round++;
-            var id = InstanceIds.Item(Code, item.Code, slot.Round);
+            var id = slot.Verification ? InstanceIds.Verification(Code, item.Code) : InstanceIds.Item(Code, item.Code, slot.Round);
             slot.InstanceId = id;
             slot.OpenEscalation = null;
             var missing = Req.Tolerance?.FirstOrDefault(t => t.ItemCode == item.Code)?.MissingMaterials;
@@ -288,6 +293,7 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
         }
 
         private readonly List<(string Item, CreditEvent Event, string Note)> _pendingCredit = [];
+        private readonly List<NotificationRequest> _pendingNotes = [];
 
         private async Task OnRoundEndedAsync(Slot slot)
         {
@@ -302,7 +308,7 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
             }
             if (result.InstanceId != slot.InstanceId) return;
             if (slot.Status is null || result.Sequence >= slot.Status.Sequence) Apply(slot, result);
-            await FlushCreditAsync();
+            await FlushPendingAsync();
 
             if (slot.Verification)
             {
@@ -447,7 +453,7 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
 
         private async Task<ProjectStatus?> CheckEndAsync()
         {
-            await FlushCreditAsync();
+            await FlushPendingAsync();
             var rejected = ApprovalSlots.Concat(AcceptanceSlots).FirstOrDefault(s => s.State == ItemState.Rejected);
             if (rejected is not null)
             {
@@ -490,8 +496,14 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
 
         // ---- credit ----
 
-        private async Task FlushCreditAsync()
+        private async Task FlushPendingAsync()
         {
+            if (_pendingNotes.Count > 0)
+            {
+                var notes = _pendingNotes.ToList();
+                _pendingNotes.Clear();
+                await ctx.CallActivityAsync(LifecycleActivities.Notify, notes, Retry);
+            }
             while (_pendingCredit.Count > 0)
             {
                 var (item, ev, note) = _pendingCredit[0];

@@ -54,7 +54,9 @@ public sealed class AllOnTimeLifecycleTests
         var acceptance = view.Items.Where(i => i.Purpose == ItemRoundPurpose.Acceptance && i.Open).ToList();
         Assert.True(acceptance.Count >= 5);
         Assert.Single(acceptance.Select(i => i.Due!.DueAtUtc).Distinct()); // one deadline for all
-        Assert.Contains(view.Items, i => i.ItemCode == "S1-EIA" && i.Purpose == ItemRoundPurpose.CommitmentVerification && i.Open);
+        Assert.Contains(view.Items, i => i.ItemCode == "S1-EIA" && i.Purpose == ItemRoundPurpose.CommitmentVerification && i.Open
+                                         && i.InstanceId == InstanceIds.Verification(code, "S1-EIA"));
+        Assert.Contains(await t.Outbox.ListAsync(code), n => n.Kind == "joint-acceptance-lead" && n.Recipient == "department:HCD");
 
         await t.AdvanceToAsync(t.Now.AddDays(1));
         await t.ApproveAllOpenAsync(code);
@@ -67,6 +69,10 @@ public sealed class AllOnTimeLifecycleTests
         Assert.Equal(CommitmentState.Kept, view.Commitments.Single().State);
         Assert.Contains(view.CreditEvents, e => e.Event == Orchestrator.Orchestrations.Credit.CreditEvent.CommitmentKept);
         Assert.Equal("completed", view.Timeline[^1].Kind);
+
+        // The read model stays small enough for one table row plus its blob overflow: well under the payload limit.
+        var meta = await t.Client.GetInstanceAsync(InstanceIds.Project(code));
+        Assert.True(meta!.SerializedCustomStatus!.Length < 256 * 1024, $"custom status is {meta.SerializedCustomStatus.Length} chars");
 
         // The output is the full timeline.
         var output = (await t.Client.GetInstanceAsync(InstanceIds.Project(code), getInputsAndOutputs: true))!.ReadOutputAs<ProjectStatus>();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Moq;
 using Orchestrator.Orchestrations.Credit;
 using Orchestrator.Orchestrations.Lifecycle;
 using static Orchestrator.Orchestrations.Tests.Lifecycle.LifecycleTestHost;
@@ -52,5 +54,41 @@ public sealed class CreditLifecycleTests
         Assert.Equal(ItemState.UnderReview, eia.State);
         Assert.Contains("grade", eia.ModeReason);
         Assert.Empty(view.Commitments);
+    }
+}
+
+public sealed class CreditRegistrySeamTests
+{
+    private const string Code = "2604-620300-89-05-400005";
+
+    [Fact]
+    public async Task An_enterprise_the_registry_reports_with_a_dishonesty_record_gets_no_commitment_even_with_grade_A()
+    {
+        var registry = new Moq.Mock<Orchestrator.Orchestrations.Infrastructure.Credit.ICreditRegistry>();
+        registry.Setup(r => r.FindAsync(GoodUscc, Moq.It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new EnterpriseCredit(GoodUscc, CreditGrade.A, HasDishonestyRecord: true, HasPriorFalseCommitment: false, Score: 110));
+        registry.Setup(r => r.RecordFilingAsync(Moq.It.IsAny<RecordFilingInput>(), Moq.It.IsAny<CancellationToken>()))
+            .ReturnsAsync((RecordFilingInput f, CancellationToken _) => new Orchestrator.Orchestrations.Infrastructure.Credit.CreditFiling(f.Uscc, f.ProjectCode, f.ProjectName, f.FiledAt, 110));
+        await using var t = await StartAsync(Bj("2026-04-13 09:00"), services: s => s.AddSingleton(registry.Object));
+        var view = await t.FileAsync(Request(Code, commitments: ["S1-EIA"]));
+        Assert.True(view.Enterprise.HasDishonestyRecord);
+        Assert.Equal(ItemState.UnderReview, view.Items.Single(i => i.ItemCode == "S1-EIA").State);
+        Assert.Contains("dishonesty", view.Items.Single(i => i.ItemCode == "S1-EIA").ModeReason);
+        registry.Verify(r => r.PublishCommitmentsAsync(Moq.It.IsAny<PublishCommitmentsInput>(), Moq.It.IsAny<CancellationToken>()), Moq.Times.Never);
+    }
+
+    [Fact]
+    public async Task When_the_credit_registry_stays_unreachable_the_filing_is_retried_on_durable_timers_then_closed_with_the_reason()
+    {
+        var registry = new Moq.Mock<Orchestrator.Orchestrations.Infrastructure.Credit.ICreditRegistry>();
+        registry.Setup(r => r.FindAsync(Moq.It.IsAny<string>(), Moq.It.IsAny<CancellationToken>())).ThrowsAsync(new HttpRequestException("credit platform unreachable"));
+        await using var t = await StartAsync(Bj("2026-04-13 09:00"), services: s => s.AddSingleton(registry.Object));
+        Assert.Equal(FileProjectOutcome.Created, (await t.Commands.FileProjectAsync(Request(Code))).Outcome);
+        await t.Host.RunUntilIdleAsync();
+        await t.AdvanceToAsync(t.Now.AddHours(1)); // retries back off on durable timers: 5 s, 10 s, 20 s, 40 s
+        var view = await t.ProjectAsync(Code);
+        Assert.Equal(ProjectPhase.Closed, view.Phase);
+        Assert.Contains("credit platform unreachable", view.ClosedReason);
+        registry.Verify(r => r.FindAsync(GoodUscc, Moq.It.IsAny<CancellationToken>()), Moq.Times.Exactly(5));
     }
 }

@@ -127,6 +127,11 @@ public sealed class ProjectCommandTests
         var store = (Orchestrator.Orchestrations.Sla.ISlaReportStore)t.Host.Services.GetService(typeof(Orchestrator.Orchestrations.Sla.ISlaReportStore))!;
         var stored = await store.GetAsync(new DateOnly(2026, 4, 29));
         Assert.NotNull(stored);
+        // A second run of the same day (a retried occurrence) sends no reminder twice and replaces the report.
+        var notifications = (await t.Outbox.ListAsync(null)).Count;
+        await t.AdvanceToAsync(Bj("2026-04-29 08:31"));
+        await t.Sweep.RunAsync(t.Now);
+        Assert.Equal(notifications, (await t.Outbox.ListAsync(null)).Count);
         var before = (await t.ProjectAsync(Code)).Escalations.Count;
         await t.Client.RaiseEventAsync(InstanceIds.Project(Code), LifecycleEvents.EscalateOverdue, new EscalateOverdue("S1-WATER-SOIL", "test", "sn-1"));
         Assert.Equal(before, (await t.ProjectAsync(Code)).Escalations.Count);

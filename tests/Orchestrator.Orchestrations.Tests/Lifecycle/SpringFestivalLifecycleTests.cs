@@ -40,6 +40,8 @@ public sealed class SpringFestivalLifecycleTests
         Assert.Null(report.Skipped);
         Assert.Contains(report.Board!.DueNextWorkingDay, e => e.ItemCode == "S1-LIGHTNING" && e.DepartmentCode == "MET");
         Assert.Contains(await t.Outbox.ListAsync(Code), n => n.Kind == "reminder-due-next-working-day" && n.Recipient == "department:MET");
+        await t.Sweep.RunAsync(t.Now.AddMinutes(5)); // a retried occurrence the same day reminds nobody twice
+        Assert.Single(await t.Outbox.ListAsync(Code), n => n.Kind == "reminder-due-next-working-day" && n.Recipient == "department:MET");
 
         // The working Saturday 02-28: the sweep runs, the item is due today; decided that day it is on time.
         await t.AdvanceToAsync(Bj("2026-02-28 08:30"));
