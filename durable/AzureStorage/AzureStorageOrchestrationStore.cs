@@ -181,7 +181,15 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
             }
             hot.Dirty = false; // a notice arriving from now on marks it again
         }
-        return await ReadInstanceAsync(instanceId, hot, includeHistory, now, ct).ConfigureAwait(false);
+        try
+        {
+            return await ReadInstanceAsync(instanceId, hot, includeHistory, now, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            lock (hot.Gate) hot.Dirty = true; // the read did not happen: it is still owed
+            throw;
+        }
     }
 
     /// <summary>Reads the partition (one query) and refreshes this process's knowledge of the instance.</summary>
@@ -336,7 +344,9 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
                 else remainingDeferred++;
             }
         }
-        if (remainingDeferred > 0 && !next.IsTerminal)
+        // Activities of this commit will probably run in the local channel (dispatch happens after the commit).
+        var goingLocal = _options.LocalDispatch && commit.NewOutbox.Any(o => o.Activity is not null);
+        if ((remainingDeferred > 0 || goingLocal) && !next.IsTerminal)
         {
             // Local activities are still out: if this process dies, the sweep must find the instance and re-send them.
             var recheck = _time.GetUtcNow() + _options.LocalActivityRecheck;
