@@ -157,8 +157,32 @@ public sealed partial class DashboardQueries(
             scheduledTime = occurrence?.ScheduledTime;
         }
         double? duration = m.CompletedAt is { } done ? Math.Round((done - m.CreatedAt).TotalSeconds, 3) : null;
-        return new ScheduledRunView(m.InstanceId, function, scheduledTime, m.RuntimeStatus.ToString(), m.CreatedAt, m.CompletedAt, duration,
+        var outcome = m.RuntimeStatus.ToString();
+        string? note = null;
+        if (m.RuntimeStatus == OrchestrationRuntimeStatus.Running && HeldAfterRun(m.SerializedCustomStatus) is { } holdUntil)
+        {
+            outcome = OrchestrationRuntimeStatus.Completed.ToString();
+            note = $"ran; the instance holds the occurrence's id until {holdUntil.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC";
+        }
+        return new ScheduledRunView(m.InstanceId, function, scheduledTime, outcome, note, m.RuntimeStatus.ToString(), m.CreatedAt, m.CompletedAt, duration,
             Failure(m.FailureDetails));
+    }
+
+    /// <summary>The ScheduledFunction orchestration's custom status {ran: true, holdUntil} once the function has run.</summary>
+    private static DateTimeOffset? HeldAfterRun(string? customStatus)
+    {
+        if (customStatus is null) return null;
+        try
+        {
+            var json = JsonNode.Parse(customStatus);
+            return json is JsonObject o && o["ran"]?.GetValue<bool>() == true && o["holdUntil"] is { } hold
+                ? hold.GetValue<DateTimeOffset>()
+                : null;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
     }
 
     private static string? ShortText(string? serialized, int max = MaxTextLength)

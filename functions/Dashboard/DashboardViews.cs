@@ -63,10 +63,15 @@ public sealed record LifecycleRead<T>(bool Available, T? Value, string? Note);
 
 public sealed record ScheduledFunctionView(string Name, string? Cron, string TimeZone, bool Enabled, DateTimeOffset? NextOccurrence);
 
+/// <param name="Outcome">Completed, Failed, Running (the function is still running), Terminated…; a run whose function has
+/// finished while its instance still holds the occurrence's id (Schedules:DuplicateGuard) is Completed.</param>
+/// <param name="Note">E.g. until when the instance holds the id.</param>
 public sealed record ScheduledRunView(
     string InstanceId,
     string Function,
     DateTimeOffset? ScheduledTime,
+    string Outcome,
+    string? Note,
     string RuntimeStatus,
     DateTimeOffset CreatedTime,
     DateTimeOffset? CompletedTime,

@@ -175,12 +175,16 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
         await page.ClickAsync("#tabs [data-tab=schedules]");
         await Assertions.Expect(page.Locator("#schedules-table tbody")).ToContainTextAsync("NightlyReport");
         await Assertions.Expect(page.Locator("#schedules-table tbody")).ToContainTextAsync("0 2 * * *");
-        var nightly = page.Locator("#runs-table tbody tr[data-instance-id^='schedule:NightlyReport:']");
+        var nightlyId = Orchestrator.Functions.Scheduling.ScheduledFunctionScheduler.InstanceIdFor("NightlyReport", new DateTimeOffset(2026, 11, 20, 2, 0, 0, TimeSpan.Zero));
+        var nightly = page.Locator($"#runs-table tbody tr[data-instance-id='{nightlyId}']");
         var broken = page.Locator("#runs-table tbody tr[data-instance-id^='schedule:BrokenExport:']");
         await Assertions.Expect(nightly.Locator("[data-status]")).ToHaveTextAsync("Completed");
         await Assertions.Expect(nightly).ToContainTextAsync("2026-11-20 02:00:00");
         await Assertions.Expect(broken.Locator("[data-status]")).ToHaveTextAsync("Failed");
         await Assertions.Expect(broken).ToContainTextAsync("export target is not reachable");
+        var held = page.Locator($"#runs-table tbody tr[data-instance-id='{fixture.HeldRunId}']");
+        await Assertions.Expect(held.Locator("[data-status]")).ToHaveTextAsync("Completed"); // ran; the instance only holds the id
+        await Assertions.Expect(held.Locator("td[title*='holds the occurrence']")).ToHaveCountAsync(1);
         await DashboardFixture.ScreenshotAsync(page, "09-scheduled-runs", output);
         await page.Context.CloseAsync();
     }

@@ -34,6 +34,8 @@ public sealed class DashboardFixture : IAsyncLifetime
     public IReadOnlyList<string> PageIds { get; } = Enumerable.Range(0, 25).Select(i => $"dash-page-{i:00}").ToList();
     public string FailedId => "dash-fail-1";
     public string ApprovalForViewer => "dash-approval-viewer";
+    /// <summary>A scheduled run a minute old: its function has run, its instance still holds the occurrence's id.</summary>
+    public string HeldRunId { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
@@ -59,11 +61,20 @@ public sealed class DashboardFixture : IAsyncLifetime
         var scheduler = Host.Services.GetRequiredService<ScheduledFunctionScheduler>();
         await scheduler.TryStartOccurrenceAsync("NightlyReport", new DateTimeOffset(2026, 11, 20, 2, 0, 0, TimeSpan.Zero));
         await scheduler.TryStartOccurrenceAsync("BrokenExport", new DateTimeOffset(2026, 11, 20, 3, 30, 0, TimeSpan.Zero));
+        var recent = DateTimeOffset.UtcNow.AddMinutes(-1);
+        HeldRunId = ScheduledFunctionScheduler.InstanceIdFor("NightlyReport", recent);
+        await scheduler.TryStartOccurrenceAsync("NightlyReport", recent); // ran, then holds its id (Schedules:DuplicateGuard)
 
         foreach (var id in HelloIds.Concat(PageIds).Append(FailedId)) await Ops.WaitForEndAsync(id);
         await Ops.WaitForEndAsync(ScheduledFunctionScheduler.InstanceIdFor("NightlyReport", new DateTimeOffset(2026, 11, 20, 2, 0, 0, TimeSpan.Zero)));
         await Ops.WaitForEndAsync(ScheduledFunctionScheduler.InstanceIdFor("BrokenExport", new DateTimeOffset(2026, 11, 20, 3, 30, 0, TimeSpan.Zero)));
         await Ops.WaitForStatusAsync(ApprovalForViewer, "Running");
+        var heldUntil = DateTime.UtcNow.AddSeconds(30);
+        while ((await Ops.GetStringAsync($"{HostUnderTest.Prefix}/instances/{Uri.EscapeDataString(HeldRunId)}")).Contains("\"ran\":true") is false
+               && DateTime.UtcNow < heldUntil)
+        {
+            await Task.Delay(50);
+        }
 
         (_playwright, Browser) = await Dashboard.Browser.LaunchAsync();
     }
