@@ -269,7 +269,7 @@ async function loadSchedules() {
     el("td", {}, f.enabled ? "yes" : "no"), el("td", {}, time(f.nextOccurrence)),
   )), overview.schedulerEnabled ? "No scheduled functions are registered." : "The scheduler is disabled in this process.", 5);
   fillTable($("#runs-table"), overview.runs.map((r) => el("tr", { dataset: { instanceId: r.instanceId } },
-    el("td", {}, r.function), el("td", {}, time(r.scheduledTime)), el("td", { title: r.note || "" }, statusBadge(r.outcome)),
+    el("td", {}, r.function), el("td", {}, time(r.scheduledTime)), el("td", { title: r.note || "" }, statusBadge(r.outcome), r.note ? el("div", { class: "hint small" }, r.note) : null),
     el("td", {}, time(r.createdTime)), el("td", {}, r.durationSeconds == null ? "" : `${r.durationSeconds} s`),
     el("td", {}, instanceLink(r.instanceId)), el("td", { class: "error-text" }, failureText(r.failure)),
   )), "No runs in the window.", 7);
