@@ -262,7 +262,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
     }
 
     [Fact]
-    public async Task Ops_suspends_resumes_and_raises_an_event_from_the_page()
+    public async Task Ops_suspends_resumes_raises_an_event_and_restarts_from_the_page()
     {
         var id = $"dash-approval-raise-{Guid.NewGuid():N}";
         await fixture.Ops.StartAsync("ApprovalWithTimeout", """{"timeoutSeconds":3600}""", id);
@@ -286,6 +286,14 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
         await Assertions.Expect(page.Locator("#d-summary [data-status]")).ToHaveTextAsync("Completed");
         await Assertions.Expect(page.Locator("#d-timeline li[data-event-type=EventRaised]")).ToContainTextAsync("Approval");
         Assert.Equal("approved", (string?)(await fixture.Ops.WaitForEndAsync(id))["output"]);
+
+        // restart (confirmed): the instance runs again from the beginning under the same id
+        await page.ClickAsync("#d-actions [data-action=restart]");
+        await Assertions.Expect(page.Locator("#confirm-title")).ToHaveTextAsync("Restart instance?");
+        await page.ClickAsync("#confirm-ok");
+        await Assertions.Expect(page.Locator("#d-summary [data-status]")).ToHaveTextAsync(new Regex("^(Pending|Running)$"));
+        await Assertions.Expect(page.Locator("#message")).ToContainTextAsync("Restart instance: done");
+        await fixture.Ops.WaitForStatusAsync(id, "Running");
         await page.Context.CloseAsync();
     }
 }
