@@ -74,12 +74,12 @@ public sealed class ProjectCommandTests
     }
 
     [Fact]
-    public async Task A_decision_raised_directly_on_a_closed_item_is_recorded_as_ignored_and_changes_nothing()
+    public async Task Invalid_decisions_raised_directly_on_an_item_bypassing_the_checks_are_recorded_as_ignored_and_change_nothing()
     {
         await using var t = await StartAsync(Bj("2026-04-13 09:00"));
         await t.FileAsync(Request(Code));
         await t.ApproveAsync(Code, "S1-LIGHTNING");
-        // S1-LIGHTNING's round is complete: raising to it is refused by the engine; an open round ignores invalid events.
+        // Bypassing IProjectCommands: the round itself ignores what does not fit (no special procedure running, another department).
         var id = InstanceIds.Item(Code, "S1-WATER-SOIL");
         await t.Client.RaiseEventAsync(id, LifecycleEvents.Decision, DepartmentDecision.EndSpecialProcedure(Dept("WRB"), "direct-1"));
         await t.Client.RaiseEventAsync(id, LifecycleEvents.Decision, DepartmentDecision.Approve(Dept("PLN"), "direct-2"));
