@@ -7,16 +7,19 @@ namespace Orchestrator.Bench;
 /// <summary>Raw request rates of the storage endpoint (no engine): what one request of each kind costs.</summary>
 internal static class RawStorageBench
 {
-    public static async Task RunAsync(string connection, int count, int concurrency)
+    public static async Task RunAsync(string connection, int count, int concurrency, int? azuritePid)
     {
         var hub = new TaskHubResources(connection, "raw" + Guid.NewGuid().ToString("N")[..8]);
         await hub.EnsureCreatedAsync();
         async Task Measure(string what, Func<int, Task> op)
         {
+            var cpu = CpuTime.OfProcess(azuritePid);
             var sw = Stopwatch.StartNew();
             await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency },
                 async (i, _) => await op(i));
-            Console.WriteLine($"{what,-28} {count / sw.Elapsed.TotalSeconds,8:F0} ops/s  ({sw.Elapsed.TotalMilliseconds / count * concurrency:F1} ms each at concurrency {concurrency})");
+            var used = CpuTime.OfProcess(azuritePid) - cpu;
+            Console.WriteLine($"{what,-28} {count / sw.Elapsed.TotalSeconds,8:F0} ops/s  ({sw.Elapsed.TotalMilliseconds / count * concurrency:F1} ms each at concurrency {concurrency})" +
+                              (used is { } u ? $", Azurite CPU {u.TotalMilliseconds / count:F2} ms/op" : ""));
         }
         await Measure("table insert", i => hub.Instances.AddEntityAsync(new TableEntity("p" + i, "state") { ["v"] = i }));
         await Measure("table point read", i => hub.Instances.GetEntityAsync<TableEntity>("p" + i, "state"));

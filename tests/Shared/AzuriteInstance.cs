@@ -43,6 +43,12 @@ public sealed partial class AzuriteInstance : IAsyncDisposable, IDisposable
     public int QueuePort => _queuePort;
     public int TablePort => _tablePort;
 
+    /// <summary>OS process id of the running Azurite (node), or null when stopped.</summary>
+    public int? ProcessId
+    {
+        get { lock (_gate) return _process is { HasExited: false } p ? p.Id : null; }
+    }
+
     public bool IsRunning
     {
         get { lock (_gate) return _process is { HasExited: false }; }
