@@ -28,6 +28,8 @@ public static class Browser
             throw new InvalidOperationException(
                 $"No Chromium at {ChromiumPath}. Install Debian's package (apt-get install -y chromium; test.sh does it when missing) or set CHROMIUM_PATH.");
         }
+        // The machine may be busy (CI shares its cores): give expectations more than Playwright's 5 s default.
+        Assertions.SetDefaultExpectTimeout(15_000);
         var playwright = await Playwright.CreateAsync();
         try
         {
