@@ -29,6 +29,8 @@ dotnet restore Orchestrator.sln --nologo -v quiet || { say "error: dotnet restor
 
 RESULTS="$ROOT/TestResults/run-$(date +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$RESULTS"
+# Browser tests save their screenshots here (default: TestResults/screenshots under the test project's output).
+export SCREENSHOT_DIR="${SCREENSHOT_DIR:-$RESULTS/screenshots}"
 say "running tests (results: ${RESULTS#"$ROOT"/})"
 dotnet test Orchestrator.sln --no-restore --nologo \
   --logger "trx" --results-directory "$RESULTS" "$@"

@@ -36,7 +36,7 @@ internal sealed record AzureStorageStoreOptions
     public bool LocalDispatch { get; init; } = true;
 
     /// <summary>Most activities waiting or running in the local channel; beyond it they go to the durable queue (other workers share them).</summary>
-    public int MaxLocalActivities { get; init; } = 256;
+    public int MaxLocalActivities { get; init; } = 1000;
 
     /// <summary>NextWakeAt of an instance with local activities out is at most this far ahead (crash recovery delay).</summary>
     public TimeSpan LocalActivityRecheck { get; init; } = TimeSpan.FromMinutes(1);

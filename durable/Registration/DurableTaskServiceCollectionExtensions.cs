@@ -51,6 +51,7 @@ public static partial class DurableTaskServiceCollectionExtensions
         });
         services.TryAddSingleton(sp => new Worker.InstanceCache(sp.GetRequiredService<IOptions<DurableTaskOptions>>().Value.Worker.InstanceCacheSize));
         services.TryAddSingleton<Worker.OutboxDispatcher>();
+        services.TryAddSingleton<InstanceLogScopes>();
         services.TryAddSingleton<Worker.EpisodeProcessor>();
         services.TryAddSingleton<Worker.ActivityProcessor>();
         services.TryAddSingleton<DurableTaskClient, Client.StoreDurableTaskClient>();

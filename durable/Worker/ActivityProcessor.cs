@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Durable.Execution;
@@ -11,11 +12,13 @@ namespace Orchestrator.Durable.Worker;
 /// wakes the instance, then completes the work item.
 /// </summary>
 internal sealed class ActivityProcessor(IOrchestrationStore store, OrchestrationCatalog catalog, IServiceScopeFactory scopes,
-    TimeProvider time, Microsoft.Extensions.Options.IOptions<DurableTaskOptions> options, ILogger<ActivityProcessor> logger)
+    TimeProvider time, Microsoft.Extensions.Options.IOptions<DurableTaskOptions> options, ILogger<ActivityProcessor> logger,
+    InstanceLogScopes? logScopes = null)
 {
     public async Task ProcessAsync(ActivityLease lease, CancellationToken ct)
     {
         var item = lease.WorkItem;
+        using var logScope = logger.BeginScope((logScopes ?? InstanceLogScopes.Empty).For(item.InstanceId, item.Name));
         var visibility = options.Value.Worker.ActivityVisibilityTimeout;
         using var renewal = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var currentLease = lease;
@@ -64,6 +67,21 @@ internal sealed class ActivityProcessor(IOrchestrationStore store, Orchestration
     }
 
     private async Task<HistoryEvent> RunAsync(ActivityWorkItem item, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var result = await RunCoreAsync(item, ct).ConfigureAwait(false);
+        var elapsed = watch.Elapsed;
+        var failed = result.EventType == HistoryEventType.TaskFailed;
+        var activityTag = new KeyValuePair<string, object?>(DurableTelemetry.ActivityTag, item.Name);
+        var outcomeTag = new KeyValuePair<string, object?>(DurableTelemetry.OutcomeTag, failed ? "failed" : "completed");
+        DurableTelemetry.ActivityDuration.Record(elapsed.TotalSeconds, activityTag, outcomeTag);
+        DurableTelemetry.Span($"activity {item.Name}", DateTimeOffset.UtcNow - elapsed,
+            failed ? ActivityStatusCode.Error : ActivityStatusCode.Unset, result.FailureDetails?.ErrorMessage,
+            new(DurableTelemetry.InstanceIdTag, item.InstanceId), activityTag, outcomeTag);
+        return result;
+    }
+
+    private async Task<HistoryEvent> RunCoreAsync(ActivityWorkItem item, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         try

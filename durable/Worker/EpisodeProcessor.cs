@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Durable.Execution;
 using Orchestrator.Durable.Storage;
@@ -11,7 +12,7 @@ internal enum EpisodeOutcome { Idle, Committed, Conflict }
 /// then dispatch and arm timers. A conflict means another worker advanced the instance: evict and try again.
 /// </summary>
 internal sealed class EpisodeProcessor(IOrchestrationStore store, EpisodePlanner planner, OutboxDispatcher dispatcher,
-    InstanceCache cache, TimeProvider time, ILogger<EpisodeProcessor> logger)
+    InstanceCache cache, TimeProvider time, ILogger<EpisodeProcessor> logger, InstanceLogScopes? scopes = null)
 {
     private const int MaxConflictRetries = 10;
 
@@ -20,6 +21,7 @@ internal sealed class EpisodeProcessor(IOrchestrationStore store, EpisodePlanner
     /// <summary>Runs an episode of the instance, retrying on ETag conflicts. Messages arriving meanwhile bring their own wake-ups.</summary>
     public async Task RunAsync(string instanceId, CancellationToken ct)
     {
+        using var logScope = logger.BeginScope((scopes ?? InstanceLogScopes.Empty).For(instanceId));
         for (var attempt = 0; attempt < MaxConflictRetries; attempt++)
         {
             var outcome = await RunOnceAsync(instanceId, ct).ConfigureAwait(false);
@@ -33,6 +35,63 @@ internal sealed class EpisodeProcessor(IOrchestrationStore store, EpisodePlanner
 
     internal async Task<EpisodeOutcome> RunOnceAsync(string instanceId, CancellationToken ct)
     {
+        var watch = Stopwatch.StartNew();
+        var telemetry = new EpisodeTelemetry();
+        try
+        {
+            var outcome = await RunOnceCoreAsync(instanceId, telemetry, ct).ConfigureAwait(false);
+            if (telemetry.Name is not null && (outcome != EpisodeOutcome.Idle || telemetry.Committed))
+                Record(instanceId, telemetry, outcome == EpisodeOutcome.Conflict ? "conflict" : "committed", watch, null);
+            return outcome;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Record(instanceId, telemetry, "failed", watch, ex.Message);
+            throw;
+        }
+    }
+
+    /// <summary>What the episode learnt for its telemetry (the orchestration's name is known once the instance is loaded).</summary>
+    private sealed class EpisodeTelemetry
+    {
+        public string? Name;
+        public bool Committed;
+    }
+
+    private static void Record(string instanceId, EpisodeTelemetry telemetry, string outcome, Stopwatch watch, string? error)
+    {
+        var name = telemetry.Name ?? "(unknown)";
+        var elapsed = watch.Elapsed;
+        var orchestration = new KeyValuePair<string, object?>(DurableTelemetry.OrchestrationTag, name);
+        var outcomeTag = new KeyValuePair<string, object?>(DurableTelemetry.OutcomeTag, outcome);
+        DurableTelemetry.Episodes.Add(1, orchestration, outcomeTag);
+        DurableTelemetry.EpisodeDuration.Record(elapsed.TotalSeconds, orchestration, outcomeTag);
+        DurableTelemetry.Span($"episode {name}", DateTimeOffset.UtcNow - elapsed,
+            outcome == "failed" ? ActivityStatusCode.Error : ActivityStatusCode.Unset, error,
+            new(DurableTelemetry.InstanceIdTag, instanceId), orchestration, outcomeTag);
+    }
+
+    private static void RecordCommitted(EpisodeCommit commit, InstanceState before)
+    {
+        var orchestration = new KeyValuePair<string, object?>(DurableTelemetry.OrchestrationTag, commit.NewState.Name);
+        foreach (var e in commit.NewHistory)
+        {
+            switch (e.EventType)
+            {
+                case HistoryEventType.TimerFired when e.FireAt is { } fireAt:
+                    DurableTelemetry.TimerLateness.Record(Math.Max(0, (e.Timestamp - fireAt).TotalSeconds), orchestration);
+                    break;
+                case HistoryEventType.ExecutionStarted:
+                    DurableTelemetry.OrchestrationsStarted.Add(1, orchestration);
+                    break;
+            }
+        }
+        if (commit.NewState.IsTerminal && (!before.IsTerminal || commit.NewState.ExecutionId != before.ExecutionId))
+            DurableTelemetry.OrchestrationsEnded.Add(1, orchestration, new(DurableTelemetry.StatusTag, commit.NewState.Status.ToString()));
+    }
+
+    private async Task<EpisodeOutcome> RunOnceCoreAsync(string instanceId, EpisodeTelemetry telemetry, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
         var cached = cache.TryGet(instanceId);
         var snapshot = await store.LoadInstanceAsync(instanceId, includeHistory: cached is null, now, ct).ConfigureAwait(false);
@@ -41,6 +100,7 @@ internal sealed class EpisodeProcessor(IOrchestrationStore store, EpisodePlanner
             cache.Evict(instanceId);
             return EpisodeOutcome.Idle;
         }
+        telemetry.Name = snapshot.State.Name;
 
         List<HistoryEvent> history;
         var fresh = cached is not null && cached.ETag == snapshot.ETag;
@@ -73,6 +133,8 @@ internal sealed class EpisodeProcessor(IOrchestrationStore store, EpisodePlanner
         var result = await store.CommitEpisodeAsync(commit, snapshot.ETag, ct).ConfigureAwait(false);
         if (!result.Succeeded)
             return EpisodeOutcome.Conflict;
+        telemetry.Committed = true;
+        RecordCommitted(commit, snapshot.State);
 
         OrchestrationExecutor? keep = null;
         if (plan.Executor is { } executor && plan.Result is { Outcome: ExecutionOutcome.Running } ran)

@@ -2,10 +2,12 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orchestrator.Functions.Auth;
+using Orchestrator.Functions.Dashboard;
 using Orchestrator.Functions.Durable;
 using Orchestrator.Functions.Http.Api;
 using Orchestrator.Functions.Http.Health;
 using Orchestrator.Functions.Management;
+using Orchestrator.Functions.Observability;
 using Orchestrator.Functions.Problems;
 using Orchestrator.Functions.Scheduling;
 
@@ -49,6 +51,8 @@ public static class OrchestratorHost
         builder.AddManagementApi();
         builder.AddScheduledFunctions();
         builder.AddPlatformApi();
+        builder.AddObservability(); // Observability section; the Telemetry section above is its short form
+        builder.AddDashboard();
         // Feature components (orchestrations, scheduled functions, HTTP groups) register here.
         builder.AddDurableEngine();
         return builder;
@@ -61,10 +65,12 @@ public static class OrchestratorHost
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseObservabilityScopes();
 
         app.MapHealth();
         app.MapManagementApi();
-        app.MapPlatformApi();
+        app.MapPlatformApi(); // also maps the OpenAPI document and its reference page
+        app.MapDashboard();
         return app;
     }
 }

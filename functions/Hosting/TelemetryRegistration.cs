@@ -1,7 +1,3 @@
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
-
 namespace Orchestrator.Functions.Hosting;
 
 /// <summary>Section "Telemetry": OpenTelemetry traces and metrics of the HTTP server (and of any "Orchestrator.*" source).</summary>
@@ -18,25 +14,13 @@ public sealed class TelemetryOptions
 
 public static class TelemetryRegistration
 {
+    /// <summary>
+    /// The short form of Observability (functions/Observability): Telemetry:Enabled collects traces and metrics,
+    /// Telemetry:ConsoleExporter prints them. Observability:Exporter (none, console, otlp), when set, takes precedence.
+    /// </summary>
     public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
         builder.Services.Configure<TelemetryOptions>(builder.Configuration.GetSection(TelemetryOptions.SectionName));
-        if (!options.Enabled) return builder;
-
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("orchestrator"))
-            .WithTracing(tracing =>
-            {
-                tracing.AddAspNetCoreInstrumentation(o => o.Filter = context => context.Request.Path != "/health")
-                    .AddSource("Orchestrator.*");
-                if (options.ConsoleExporter) tracing.AddConsoleExporter();
-            })
-            .WithMetrics(metrics =>
-            {
-                metrics.AddAspNetCoreInstrumentation().AddMeter("Orchestrator.*");
-                if (options.ConsoleExporter) metrics.AddConsoleExporter();
-            });
-        return builder;
+        return Observability.ObservabilityRegistration.AddObservability(builder);
     }
 }
