@@ -34,7 +34,11 @@ public enum EscalationState
     Open,
     /// <summary>Resolution recorded; follow-up deadlines assigned.</summary>
     Resolved,
-    /// <summary>The item was decided before the meeting resolved; the meeting record stays for the report.</summary>
+    /// <summary>
+    /// No longer needed before it resolved: the escalated item was decided (or superseded by a re-approval round), or
+    /// the project ended. The meeting ended with the reason; its convene and leadership timers were cancelled. The
+    /// record stays for the report.
+    /// </summary>
     Moot,
 }
 
@@ -63,6 +67,12 @@ public sealed record JointMeetingResolution(
     IReadOnlyList<FollowUpAssignment> FollowUps,
     string IdempotencyKey);
 
+/// <summary>
+/// Payload of <see cref="LifecycleEvents.JointMeetingMoot"/>, sent by the project to an open meeting when its reason
+/// disappeared (the item was decided or superseded, or the project ended). A meeting that has already resolved ignores it.
+/// </summary>
+public sealed record JointMeetingMoot(string Reason, DateTimeOffset At);
+
 /// <summary>Output (and custom status) of a joint meeting.</summary>
 public sealed record JointMeetingStatus(
     string InstanceId,
@@ -79,7 +89,9 @@ public sealed record JointMeetingStatus(
     DateTimeOffset? EscalatedToLeadershipAt,
     DateTimeOffset? LeadershipResolveBy,
     JointMeetingResolution? Resolution,
-    IReadOnlyList<FollowUpDeadlineAssigned> FollowUps);
+    IReadOnlyList<FollowUpDeadlineAssigned> FollowUps,
+    DateTimeOffset? MootAt = null,
+    string? MootReason = null);
 
 /// <summary>A follow-up deadline as assigned, with its due instant.</summary>
 public sealed record FollowUpDeadlineAssigned(string ItemCode, DateTimeOffset DueAt, string Instruction);

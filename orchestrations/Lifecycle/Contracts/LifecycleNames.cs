@@ -57,6 +57,9 @@ public static class LifecycleEvents
 
     /// <summary>The joint meeting's (or leadership's) resolution (<see cref="JointMeetingResolution"/>).</summary>
     public const string JointMeetingResolution = "JointMeetingResolution";
+
+    /// <summary>Sent by the project (<see cref="JointMeetingMoot"/>): the escalated item was decided or superseded, or the project ended; the meeting ends as Moot. Internal.</summary>
+    public const string JointMeetingMoot = "JointMeetingMoot";
 }
 
 /// <summary>Activity names (registered under the class name).</summary>

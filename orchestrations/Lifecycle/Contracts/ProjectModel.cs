@@ -53,7 +53,9 @@ public sealed record EscalationRecord(
     DateTimeOffset OpenedAt,
     DateTimeOffset ConveneBy,
     DateTimeOffset? ResolvedAt,
-    string? Resolution);
+    string? Resolution,
+    DateTimeOffset? MootAt = null,
+    string? MootReason = null);
 
 /// <summary>A credit event recorded on the enterprise (信用记录).</summary>
 public sealed record CreditEventRecord(CreditEvent Event, string ItemCode, DateTimeOffset At, string Explanation);

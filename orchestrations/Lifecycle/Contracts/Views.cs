@@ -60,7 +60,9 @@ public sealed record EscalationView(
     DateTimeOffset OpenedAt,
     DateTimeOffset ConveneBy,
     DateTimeOffset? ResolvedAt,
-    string? Resolution);
+    string? Resolution,
+    DateTimeOffset? MootAt = null,
+    string? MootReason = null);
 
 /// <summary>A project as the API returns it (GET /api/projects/{projectCode}).</summary>
 public sealed record ProjectView(

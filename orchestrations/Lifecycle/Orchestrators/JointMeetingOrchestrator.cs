@@ -11,6 +11,9 @@ namespace Orchestrator.Orchestrations.Lifecycle.Orchestrators;
 /// the case goes to the government leadership (疑难会商), which has <see cref="LifecycleOptions.LeadershipLimitDays"/>.
 /// The resolution assigns follow-up deadlines (working days from the resolution) that the project hands to the items.
 /// The output and custom status are a <see cref="JointMeetingStatus"/>; each change is also sent to the project.
+/// While open, the project can end it as <see cref="EscalationState.Moot"/> (event <see cref="LifecycleEvents.JointMeetingMoot"/>:
+/// the item was decided or superseded, or the project ended): the convene/leadership timer is cancelled, the parties are told
+/// the meeting is no longer needed, and nothing escalates afterwards. Once resolved, a moot event changes nothing.
 /// </summary>
 public sealed class JointMeetingOrchestrator(WorkingCalendar calendar, IOptions<LifecycleOptions> options) : TaskOrchestrator<JointMeetingInput, JointMeetingStatus>
 {
@@ -26,6 +29,7 @@ public sealed class JointMeetingOrchestrator(WorkingCalendar calendar, IOptions<
             $"Convene the joint meeting by {Day(status.ConveneBy)}: {input.Summary}");
 
         var resolution = ctx.WaitForExternalEvent<JointMeetingResolution>(LifecycleEvents.JointMeetingResolution);
+        var moot = ctx.WaitForExternalEvent<JointMeetingMoot>(LifecycleEvents.JointMeetingMoot);
         var leadershipOverdueNotified = false;
         while (true)
         {
@@ -33,16 +37,17 @@ public sealed class JointMeetingOrchestrator(WorkingCalendar calendar, IOptions<
                 : leadershipOverdueNotified ? null : status.LeadershipResolveBy;
             using var cts = new CancellationTokenSource();
             var timer = deadline is { } d ? ctx.CreateTimer(d.AddTicks(1).UtcDateTime, cts.Token) : null;
-            if (timer is null)
+            var winner = timer is null ? await Task.WhenAny(resolution, moot) : await Task.WhenAny(resolution, moot, timer);
+            if (winner == resolution) { cts.Cancel(); break; }
+            if (winner == moot)
             {
-                await resolution;
-                break;
-            }
-            var winner = await Task.WhenAny(resolution, timer);
-            if (winner == resolution)
-            {
+                // The reason for the meeting is gone: end without a resolution; no leadership escalation follows.
                 cts.Cancel();
-                break;
+                var m = moot.Result;
+                status = status with { State = EscalationState.Moot, MootAt = Now(ctx), MootReason = m.Reason };
+                ctx.SetCustomStatus(status);
+                await Notify(ctx, input, "agency-centre", "joint-meeting-moot", $"The joint meeting is no longer needed (moot): {m.Reason}");
+                return status;
             }
             now = Now(ctx);
             if (status.Level == EscalationLevel.JointMeeting)

@@ -26,6 +26,9 @@ namespace Orchestrator.Orchestrations.Lifecycle.Orchestrators;
 /// <item>Joint acceptance starts after ConstructionFinished once every approval item is formally done; the acceptance items share one deadline;
 /// every commitment is verified by its department in the same window (信用验收).</item>
 /// <item>A rejected approval item or a failed acceptance closes the project.</item>
+/// <item>An open joint meeting is told it is moot (<see cref="LifecycleEvents.JointMeetingMoot"/>) when its item's round stops being
+/// open (decided, superseded, expired), is ordered to rectify, or is replaced by a new round; the meeting reports back and the
+/// escalation shows Moot. When the project ends, every escalation still open is recorded Moot with the reason and its meeting told.</item>
 /// </list>
 /// </remarks>
 public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOptions<LifecycleOptions> options) : TaskOrchestrator<ProjectInput, ProjectStatus>
@@ -58,6 +61,7 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
         private readonly Dictionary<string, Task> _waits = new();
         private readonly Dictionary<int, Task<JointMeetingStatus>> _meetings = new();
         private readonly HashSet<int> _stagesStarted = [];
+        private readonly Dictionary<int, string> _mootRequested = new();
         private bool _simulatedAllowed;
         private ConstructionFinished? _constructionFinished;
         private DateTimeOffset? _sharedDue;
@@ -220,6 +224,8 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
 
         private void StartRound(Slot slot, ItemRoundPurpose purpose, PlannedItem item)
         {
+            if (slot.OpenEscalation is { } open)
+                RequestMoot(open, $"{slot.Item.Code} round {slot.Round} was superseded by round {slot.Round + 1} ({purpose})");
             slot.Round++;
             var id = slot.Verification ? InstanceIds.Verification(Code, item.Code) : InstanceIds.Item(Code, item.Code, slot.Round);
             slot.InstanceId = id;
@@ -267,6 +273,11 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
         {
             var before = slot.Status;
             slot.Status = status;
+            if (slot.OpenEscalation is { } seq && (!ItemStates.IsOpen(status.State) || status.State == ItemState.Rectifying && before?.State != ItemState.Rectifying))
+            {
+                var late = status.WorkingDaysLate > 0 ? $", {status.WorkingDaysLate} working day(s) late" : "";
+                RequestMoot(seq, $"{status.Item.Code} {MootWord(status.State)} on {Day(Now)}{late}");
+            }
             if (before?.State != status.State)
             {
                 var late = status.WorkingDaysLate > 0 ? $", {status.WorkingDaysLate} working day(s) late" : "";
@@ -403,6 +414,47 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
             Timeline("escalated", $"{slot.Item.Code} escalated to joint meeting {seq} ({cause}), to convene by {Day(record.ConveneBy)}", slot.Item.Code);
         }
 
+        private static string MootWord(ItemState s) => s switch
+        {
+            ItemState.Approved => "approved",
+            ItemState.Rejected => "rejected",
+            ItemState.SimulatedOpinion => "given a simulated opinion",
+            ItemState.Rectifying => "ordered to rectify",
+            ItemState.Superseded => "superseded",
+            ItemState.Expired => "expired",
+            _ => $"ended as {s}",
+        };
+
+        /// <summary>Tells an open meeting it is moot (once); its report (or the project's end) records the Moot state.</summary>
+        private void RequestMoot(int seq, string reason)
+        {
+            foreach (var s in _slots.Where(s => s.OpenEscalation == seq)) s.OpenEscalation = null;
+            var record = _p.Escalations.FirstOrDefault(e => e.Sequence == seq);
+            if (record is null || record.State != EscalationState.Open || !_mootRequested.TryAdd(seq, reason)) return;
+            ctx.SendEvent(record.MeetingInstanceId, LifecycleEvents.JointMeetingMoot, new JointMeetingMoot(reason, Now));
+        }
+
+        /// <summary>
+        /// The project ends: every escalation still open is recorded Moot now (the project will not hear back) and its meeting
+        /// is told, so no meeting keeps waiting and nothing reaches the leadership afterwards. Sending to a meeting that has
+        /// ended meanwhile is harmless (the engine drops the message).
+        /// </summary>
+        private void EndOpenMeetings(string reason)
+        {
+            foreach (var e in _p.Escalations.Where(e => e.State == EscalationState.Open).ToList())
+            {
+                if (!_mootRequested.TryGetValue(e.Sequence, out var why))
+                {
+                    why = reason;
+                    _mootRequested[e.Sequence] = why;
+                    ctx.SendEvent(e.MeetingInstanceId, LifecycleEvents.JointMeetingMoot, new JointMeetingMoot(why, Now));
+                }
+                _p = _p with { Escalations = _p.Escalations.Select(x => x.Sequence != e.Sequence ? x : x with { State = EscalationState.Moot, MootAt = Now, MootReason = why }).ToList() };
+                Timeline("escalation-moot", $"Joint meeting {e.Sequence} is moot: {why}");
+            }
+            foreach (var s in _slots) s.OpenEscalation = null;
+        }
+
         private void OnMeetingProgress(JointMeetingStatus m)
         {
             var before = _p.Escalations.FirstOrDefault(e => e.Sequence == m.Sequence);
@@ -423,6 +475,13 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
                 return;
             }
             UpdateEscalation(m);
+            _mootRequested.Remove(seq);
+            if (m.State == EscalationState.Moot)
+            {
+                Timeline("escalation-moot", $"Joint meeting {seq} is moot: {m.MootReason}");
+                foreach (var s in _slots.Where(s => s.OpenEscalation == seq)) s.OpenEscalation = null;
+                return;
+            }
             Timeline("escalation-resolved", $"Joint meeting {seq} resolved ({m.Level}): {m.Resolution?.Resolution}", actor: m.Resolution?.Actor);
             var notes = new List<NotificationRequest>();
             foreach (var f in m.FollowUps)
@@ -445,6 +504,7 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
                 {
                     Level = m.Level, State = m.State, ConveneBy = m.ConveneBy,
                     ResolvedAt = m.State == EscalationState.Resolved ? Now : null, Resolution = m.Resolution?.Resolution,
+                    MootAt = m.State == EscalationState.Moot ? m.MootAt ?? Now : null, MootReason = m.State == EscalationState.Moot ? m.MootReason : null,
                 }).ToList(),
             };
         }
@@ -473,6 +533,7 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
             var broken = _p.Commitments.Count(c => c.State == CommitmentState.Broken);
             Timeline("credit-acceptance", $"Credit acceptance (信用验收): {kept} commitment(s) kept, {broken} broken");
             _p = _p with { Phase = ProjectPhase.Completed, CompletedAt = Now };
+            EndOpenMeetings("Project completed");
             Timeline("completed", "Joint acceptance passed: the project is complete (竣工验收备案)");
             await ctx.CallActivityAsync(LifecycleActivities.Notify, new[] { Note($"enterprise:{Req.Uscc}", "completed", $"{Req.ProjectName} ({Code}) is complete.") }, Retry);
             Publish();
@@ -489,6 +550,7 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
         private ProjectStatus Close(string reason)
         {
             _p = _p with { Phase = ProjectPhase.Closed, ClosedReason = reason, CompletedAt = Now };
+            EndOpenMeetings($"Project closed: {reason}");
             Timeline("closed", reason);
             Publish();
             return _p;

@@ -142,9 +142,12 @@ public sealed class ProjectCommands(DurableTaskClient client, ICreditRegistry cr
         if (string.IsNullOrWhiteSpace(resolution.IdempotencyKey)) return Invalid("idempotencyKey", "required");
         if (!InstanceIds.IsSafe(projectCode) || sequence < 1) return CommandResult.NotFound("No such joint meeting.");
         var id = InstanceIds.JointMeeting(projectCode, sequence);
-        var m = await client.GetInstanceAsync(id, ct: ct);
+        var m = await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct: ct);
         if (m is null) return CommandResult.NotFound($"No joint meeting {sequence} for project {projectCode}.");
-        if (!m.IsRunning) return new CommandResult(CommandOutcome.NotOpen, id, null, "The joint meeting is already resolved.");
+        if (!m.IsRunning)
+            return new CommandResult(CommandOutcome.NotOpen, id, null, (m.ReadCustomStatusAs<JointMeetingStatus>() ?? m.ReadOutputAs<JointMeetingStatus>()) is { State: EscalationState.Moot } s
+                ? $"The joint meeting is moot (no longer needed): {s.MootReason}"
+                : "The joint meeting is already resolved.");
         return await RaiseAsync(id, LifecycleEvents.JointMeetingResolution, resolution, resolution.IdempotencyKey, null, "Resolution recorded.", ct);
     }
 

@@ -91,7 +91,7 @@ public sealed class ProjectQueries(DurableTaskClient client, ItemClockCalculator
                 var s = m.ReadCustomStatusAs<JointMeetingStatus>() ?? m.ReadOutputAs<JointMeetingStatus>();
                 if (s is null || (openOnly && s.State != EscalationState.Open)) continue;
                 result.Add(new EscalationView(s.ProjectCode, s.InstanceId, s.Sequence, s.Cause, s.ItemCodes, s.Departments, s.Level, s.State, s.OpenedAt, s.ConveneBy,
-                    s.State == EscalationState.Resolved ? s.Resolution?.HeldAt : null, s.Resolution?.Resolution));
+                    s.State == EscalationState.Resolved ? s.Resolution?.HeldAt : null, s.Resolution?.Resolution, s.MootAt, s.MootReason));
             }
             token = page.ContinuationToken;
         } while (token is not null);

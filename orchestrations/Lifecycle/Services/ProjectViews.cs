@@ -36,7 +36,7 @@ public static class ProjectViews
     }
 
     public static EscalationView ToView(string projectCode, EscalationRecord e) =>
-        new(projectCode, e.MeetingInstanceId, e.Sequence, e.Cause, e.ItemCodes, e.Departments, e.Level, e.State, e.OpenedAt, e.ConveneBy, e.ResolvedAt, e.Resolution);
+        new(projectCode, e.MeetingInstanceId, e.Sequence, e.Cause, e.ItemCodes, e.Departments, e.Level, e.State, e.OpenedAt, e.ConveneBy, e.ResolvedAt, e.Resolution, e.MootAt, e.MootReason);
 
     public static ProjectSummary ToSummary(ProjectStatus p, string runtimeStatus, DateTimeOffset now, ItemClockCalculator calc)
     {
