@@ -31,6 +31,8 @@ internal sealed partial class AzureStorageOrchestrationStore
         Faults.At(StoreFaults.BeforeWakeUp, instanceId);
         var now = _time.GetUtcNow();
         var delay = WakeUpDelay(notBefore, now, _options.MaxQueueDelay);
+        // A notice for later than the queue's longest delay carries its due time; it is re-armed when it arrives.
+        var farDue = notBefore is { } due && due - now > _options.MaxQueueDelay ? due : (DateTimeOffset?)null;
         var body = instanceId;
         if (_hot.TryGetValue(instanceId, out var hot))
         {
@@ -48,6 +50,8 @@ internal sealed partial class AzureStorageOrchestrationStore
                 if (hot is { Dirty: false, ETag: not null }) body = instanceId + "\n" + _nonce;
             }
         }
+        if (farDue is { } far)
+            body = instanceId + "\n\n" + far.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         await _hub.WakeUps.SendMessageAsync(body, delay, NeverExpire, ct).ConfigureAwait(false);
     }
 
@@ -74,10 +78,21 @@ internal sealed partial class AzureStorageOrchestrationStore
                 var notices = new List<WakeUpNotice>(messages.Value.Length);
                 foreach (var m in messages.Value)
                 {
-                    var body = m.Body.ToString();
-                    var split = body.IndexOf('\n');
-                    var id = split < 0 ? body : body[..split];
-                    var signedHere = split >= 0 && body.AsSpan(split + 1).SequenceEqual(_nonce);
+                    // Body: "id", "id\nnonce" (signed), or "id\n\ndueUnixMs" (beyond the queue's longest delay).
+                    var parts = m.Body.ToString().Split('\n');
+                    var id = parts[0];
+                    var signedHere = parts.Length == 2 && parts[1] == _nonce;
+                    if (parts.Length == 3 && long.TryParse(parts[2], out var dueMs))
+                    {
+                        var due = DateTimeOffset.FromUnixTimeMilliseconds(dueMs);
+                        if (due > _time.GetUtcNow())
+                        {
+                            // Arrived early (7-day cap): re-arm for the time left, drop this one.
+                            await SendWakeUpAsync(id, due, token).ConfigureAwait(false);
+                            await DeleteMessageAsync(_hub.WakeUps, m.MessageId, m.PopReceipt, token).ConfigureAwait(false);
+                            continue;
+                        }
+                    }
                     if (!signedHere && _hot.TryGetValue(id, out var hot))
                     {
                         lock (hot.Gate) hot.Dirty = true;

@@ -89,6 +89,26 @@ public sealed class IndexAndSweepTests(AzuriteFixture fixture) : StoreTestBase(f
     }
 
     [Fact]
+    public async Task Wake_up_beyond_the_queue_maximum_delay_is_re_armed_until_due()
+    {
+        // The queue's longest delay shrunk to 1 s (really 7 days) so that real time can pass the cap in a test.
+        var store = new AzureStorageOrchestrationStore(Options(Store.Hub.TaskHubName) with { MaxQueueDelay = TimeSpan.FromSeconds(1) }, Clock);
+        await store.SendWakeUpAsync("far-timer", Clock.GetUtcNow().AddDays(30), Ct);
+
+        // Arrives after the capped delay, 30 (fake) days early: re-armed, not handed to the engine.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Empty(await store.ReceiveWakeUpsAsync(32, TimeSpan.FromMinutes(1), Ct));
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Empty(await store.ReceiveWakeUpsAsync(32, TimeSpan.FromMinutes(1), Ct));
+
+        // Once the clock reaches the due time the next arrival is delivered.
+        Clock.Advance(TimeSpan.FromDays(30));
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var notice = Assert.Single(await store.ReceiveWakeUpsAsync(32, TimeSpan.FromMinutes(1), Ct));
+        Assert.Equal("far-timer", notice.InstanceId);
+    }
+
+    [Fact]
     public async Task Query_pages_through_the_index_with_continuation_tokens_and_filters()
     {
         for (var i = 0; i < 25; i++)
