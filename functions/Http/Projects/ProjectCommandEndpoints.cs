@@ -65,97 +65,93 @@ internal static class ProjectCommandEndpoints
         .ProducesProblem(StatusCodes.Status409Conflict)
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
-    private static async Task<IResult> SubmitMaterialsAsync(string projectCode, string itemCode, HttpContext context,
+    private static Task<IResult> SubmitMaterialsAsync(string projectCode, string itemCode, HttpContext context,
+        [FromServices] IProjectCommands commands, [FromServices] IProjectQueries queries, CancellationToken ct) =>
+        RunCommandAsync<MaterialsBody>(context, queries, "materials", projectCode, itemCode, allowEmptyBody: false,
+            validate: (b, errors) =>
+            {
+                if (b!.Materials is not { Count: > 0 }) errors.Add("materials", "Name at least one material supplied.");
+                else FileProjectEndpoint.List(b.Materials, "materials", errors);
+                FileProjectEndpoint.Text(b.Note, "note", errors, required: false);
+            },
+            execute: (actor, b, key) => commands.SubmitMaterialsAsync(projectCode, itemCode,
+                new MaterialsSupplied(actor, b!.Materials!, key, b.Note), ct),
+            ct);
+
+    private static Task<IResult> LandRightsAsync(string projectCode, HttpContext context,
+        [FromServices] IProjectCommands commands, [FromServices] IProjectQueries queries, CancellationToken ct) =>
+        RunCommandAsync<LandRightsObtainedBody>(context, queries, "land-rights-obtained", projectCode, itemCode: null, allowEmptyBody: false,
+            validate: (b, errors) =>
+            {
+                if (b!.ContractDate is null) errors.Add("contractDate", "Required: the date the land contract or allocation decision was signed, e.g. 2026-03-10.");
+                else if (b.ContractDate > Today(context)) errors.Add("contractDate", $"{b.ContractDate:yyyy-MM-dd} is in the future.");
+                FileProjectEndpoint.Text(b.ContractNumber, "contractNumber", errors, required: true);
+            },
+            execute: (actor, b, key) => commands.ReportLandRightsAsync(projectCode,
+                new LandRightsObtained(actor, b!.ContractDate!.Value, b.ContractNumber!.Trim(), key), ct),
+            ct);
+
+    private static Task<IResult> MaterialChangeAsync(string projectCode, HttpContext context,
         [FromServices] IProjectCommands commands, [FromServices] IProjectQueries queries, CancellationToken ct)
     {
-        var errors = new FieldErrors();
-        Codes.CheckProjectCode(projectCode, errors);
-        Codes.CheckItemCode(itemCode, context.RequestServices.GetService<ApprovalCatalog>(), errors);
-        var key = Callers.IdempotencyKey(context.Request, errors, out _);
-        if (errors.Any) return errors.ToProblem();
-
-        var body = await RequestBodies.ReadAsync<MaterialsBody>(context, ct);
-        if (body.Problem is not null) return body.Problem;
-        var b = body.Value!;
-        if (b.Materials is not { Count: > 0 }) errors.Add("materials", "Name at least one material supplied.");
-        else FileProjectEndpoint.List(b.Materials, "materials", errors);
-        FileProjectEndpoint.Text(b.Note, "note", errors, required: false);
-        if (errors.Any) return errors.ToProblem();
-
-        var actor = Callers.ActorOf(context.User);
-        var result = await commands.SubmitMaterialsAsync(projectCode, itemCode, new MaterialsSupplied(actor, b.Materials!, key, b.Note), ct);
-        return await CommandResultMapping.ToHttpAsync(context, result,
-            new CommandAccepted("materials", projectCode, itemCode, null, null, key, actor, ProjectsApi.ProjectUri(projectCode)), queries, ct);
+        var reason = default(ReapprovalReason);
+        return RunCommandAsync<MaterialChangeBody>(context, queries, "material-change", projectCode, itemCode: null, allowEmptyBody: false,
+            validate: (b, errors) =>
+            {
+                Codes.TryEnum(b!.Reason, "reason", errors, out reason);
+                var catalog = context.RequestServices.GetService<ApprovalCatalog>();
+                if (b.AffectedItems is not { Count: > 0 }) errors.Add("affectedItems", "Name at least one item that goes back through approval.");
+                else if (FileProjectEndpoint.List(b.AffectedItems, "affectedItems", errors))
+                {
+                    for (var i = 0; i < b.AffectedItems.Count; i++) Codes.CheckItemCode(b.AffectedItems[i], catalog, errors, $"affectedItems[{i}]");
+                }
+                FileProjectEndpoint.Text(b.Description, "description", errors, required: true);
+            },
+            execute: (actor, b, key) => commands.ReportMaterialChangeAsync(projectCode,
+                new MaterialChange(actor, reason, b!.AffectedItems!, b.Description!.Trim(), key), ct),
+            ct);
     }
 
-    private static async Task<IResult> LandRightsAsync(string projectCode, HttpContext context,
+    private static Task<IResult> ConstructionFinishedAsync(string projectCode, HttpContext context,
         [FromServices] IProjectCommands commands, [FromServices] IProjectQueries queries, CancellationToken ct)
     {
-        var errors = new FieldErrors();
-        Codes.CheckProjectCode(projectCode, errors);
-        var key = Callers.IdempotencyKey(context.Request, errors, out _);
-        if (errors.Any) return errors.ToProblem();
-
-        var body = await RequestBodies.ReadAsync<LandRightsObtainedBody>(context, ct);
-        if (body.Problem is not null) return body.Problem;
-        var b = body.Value!;
-        if (b.ContractDate is null) errors.Add("contractDate", "Required: the date the land contract or allocation decision was signed, e.g. 2026-03-10.");
-        else if (b.ContractDate > Today(context)) errors.Add("contractDate", $"{b.ContractDate:yyyy-MM-dd} is in the future.");
-        FileProjectEndpoint.Text(b.ContractNumber, "contractNumber", errors, required: true);
-        if (errors.Any) return errors.ToProblem();
-
-        var actor = Callers.ActorOf(context.User);
-        var result = await commands.ReportLandRightsAsync(projectCode, new LandRightsObtained(actor, b.ContractDate!.Value, b.ContractNumber!.Trim(), key), ct);
-        return await CommandResultMapping.ToHttpAsync(context, result,
-            new CommandAccepted("land-rights-obtained", projectCode, null, null, null, key, actor, ProjectsApi.ProjectUri(projectCode)), queries, ct);
-    }
-
-    private static async Task<IResult> MaterialChangeAsync(string projectCode, HttpContext context,
-        [FromServices] IProjectCommands commands, [FromServices] IProjectQueries queries, CancellationToken ct)
-    {
-        var errors = new FieldErrors();
-        Codes.CheckProjectCode(projectCode, errors);
-        var key = Callers.IdempotencyKey(context.Request, errors, out _);
-        if (errors.Any) return errors.ToProblem();
-
-        var body = await RequestBodies.ReadAsync<MaterialChangeBody>(context, ct);
-        if (body.Problem is not null) return body.Problem;
-        var b = body.Value!;
-        Codes.TryEnum<ReapprovalReason>(b.Reason, "reason", errors, out var reason);
-        var catalog = context.RequestServices.GetService<ApprovalCatalog>();
-        if (b.AffectedItems is not { Count: > 0 }) errors.Add("affectedItems", "Name at least one item that goes back through approval.");
-        else if (FileProjectEndpoint.List(b.AffectedItems, "affectedItems", errors))
-        {
-            for (var i = 0; i < b.AffectedItems.Count; i++) Codes.CheckItemCode(b.AffectedItems[i], catalog, errors, $"affectedItems[{i}]");
-        }
-        FileProjectEndpoint.Text(b.Description, "description", errors, required: true);
-        if (errors.Any) return errors.ToProblem();
-
-        var actor = Callers.ActorOf(context.User);
-        var result = await commands.ReportMaterialChangeAsync(projectCode, new MaterialChange(actor, reason, b.AffectedItems!, b.Description!.Trim(), key), ct);
-        return await CommandResultMapping.ToHttpAsync(context, result,
-            new CommandAccepted("material-change", projectCode, null, null, null, key, actor, ProjectsApi.ProjectUri(projectCode)), queries, ct);
-    }
-
-    private static async Task<IResult> ConstructionFinishedAsync(string projectCode, HttpContext context,
-        [FromServices] IProjectCommands commands, [FromServices] IProjectQueries queries, CancellationToken ct)
-    {
-        var errors = new FieldErrors();
-        Codes.CheckProjectCode(projectCode, errors);
-        var key = Callers.IdempotencyKey(context.Request, errors, out _);
-        if (errors.Any) return errors.ToProblem();
-
-        var body = await RequestBodies.ReadAsync<ConstructionFinishedBody>(context, ct, allowEmpty: true);
-        if (body.Problem is not null) return body.Problem;
         var today = Today(context);
-        var finishedOn = body.Value?.FinishedOn ?? today;
-        if (finishedOn > today) errors.Add("finishedOn", $"{finishedOn:yyyy-MM-dd} is in the future.");
+        return RunCommandAsync<ConstructionFinishedBody>(context, queries, "construction-finished", projectCode, itemCode: null, allowEmptyBody: true,
+            validate: (b, errors) =>
+            {
+                var finishedOn = b?.FinishedOn ?? today;
+                if (finishedOn > today) errors.Add("finishedOn", $"{finishedOn:yyyy-MM-dd} is in the future.");
+            },
+            execute: (actor, b, key) => commands.ReportConstructionFinishedAsync(projectCode,
+                new ConstructionFinished(actor, b?.FinishedOn ?? today, key), ct),
+            ct);
+    }
+
+    /// <summary>
+    /// The one pipeline of every project command: route values and the Idempotency-Key are checked before the
+    /// body is read, the body's fields before anything reaches the lifecycle (a refused request stores nothing),
+    /// and the command runs as the caller (the actor always comes from the key, never from the body).
+    /// </summary>
+    private static async Task<IResult> RunCommandAsync<TBody>(HttpContext context, IProjectQueries queries, string command,
+        string projectCode, string? itemCode, bool allowEmptyBody,
+        Action<TBody?, FieldErrors> validate, Func<Actor, TBody?, string, Task<CommandResult>> execute, CancellationToken ct)
+        where TBody : class
+    {
+        var errors = new FieldErrors();
+        Codes.CheckProjectCode(projectCode, errors);
+        if (itemCode is not null) Codes.CheckItemCode(itemCode, context.RequestServices.GetService<ApprovalCatalog>(), errors);
+        var key = Callers.IdempotencyKey(context.Request, errors, out _);
+        if (errors.Any) return errors.ToProblem();
+
+        var body = await RequestBodies.ReadAsync<TBody>(context, ct, allowEmptyBody);
+        if (body.Problem is not null) return body.Problem;
+        validate(body.Value, errors);
         if (errors.Any) return errors.ToProblem();
 
         var actor = Callers.ActorOf(context.User);
-        var result = await commands.ReportConstructionFinishedAsync(projectCode, new ConstructionFinished(actor, finishedOn, key), ct);
+        var result = await execute(actor, body.Value, key);
         return await CommandResultMapping.ToHttpAsync(context, result,
-            new CommandAccepted("construction-finished", projectCode, null, null, null, key, actor, ProjectsApi.ProjectUri(projectCode)), queries, ct);
+            new CommandAccepted(command, projectCode, itemCode, null, null, key, actor, ProjectsApi.ProjectUri(projectCode)), queries, ct);
     }
 
     /// <summary>Today in China (the service's clock, which the demo clock may run fast).</summary>
