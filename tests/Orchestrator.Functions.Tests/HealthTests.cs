@@ -24,13 +24,9 @@ public sealed class HealthTests
     [Fact]
     public async Task The_storage_probe_names_each_service_that_does_not_answer()
     {
-        // Ports nobody listens on: taken and released, so connecting is refused at once. (The host itself does not
-        // start against unreachable storage: the backend provisions the task hub at start; see AzureStorageHostTests
-        // for /health answering 503 when storage goes away under a running host.)
-        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
-        var connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-            $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
+        // Ports nobody listens on: taken and released, so connecting is refused at once. (AzureStorageHostTests
+        // shows /health answering 503 when storage goes away under a running host.)
+        var connection = UnreachableStorage();
         var probe = new StorageProbe(
             Options.Create(new DurableTaskOptions { Backend = "AzureStorage", AzureStorage = { ConnectionString = connection } }),
             Options.Create(new HealthOptions { StorageTimeoutSeconds = 2 }));
@@ -42,6 +38,29 @@ public sealed class HealthTests
         Assert.Equal("unreachable", result.Storage);
         Assert.Equal(["blobs", "queues", "tables"], result.Services.Keys.Order());
         Assert.All(result.Services.Values, v => Assert.False(string.IsNullOrWhiteSpace(v)));
+    }
+
+    [Fact]
+    public async Task A_host_whose_storage_does_not_answer_at_start_still_starts_and_reports_503()
+    {
+        await using var host = await HostUnderTest.StartAsync(s =>
+        {
+            s["Durable:Backend"] = "AzureStorage";
+            s["Durable:AzureStorage:ConnectionString"] = UnreachableStorage();
+        });
+        using var client = host.Client(key: null);
+        using var response = await client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var body = await response.ReadJsonAsync();
+        Assert.Equal("unreachable", (string?)body["storage"]);
+    }
+
+    private static string UnreachableStorage()
+    {
+        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+            $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
     }
 
     internal static int FreePort()
