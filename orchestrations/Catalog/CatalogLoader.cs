@@ -1,5 +1,5 @@
 using Orchestrator.Orchestrations.Clocks;
-using Orchestrator.Orchestrations.Data;
+using Orchestrator.Orchestrations.DomainData;
 
 namespace Orchestrator.Orchestrations.Catalog;
 

@@ -1,4 +1,4 @@
-using Orchestrator.Orchestrations.Data;
+using Orchestrator.Orchestrations.DomainData;
 
 namespace Orchestrator.Orchestrations.Catalog;
 

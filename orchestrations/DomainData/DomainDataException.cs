@@ -1,4 +1,4 @@
-namespace Orchestrator.Orchestrations.Data;
+namespace Orchestrator.Orchestrations.DomainData;
 
 /// <summary>
 /// Bad domain data (calendar, catalog, zones): thrown at load time, naming the file, the line or item,

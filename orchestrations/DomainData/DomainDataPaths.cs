@@ -1,4 +1,4 @@
-namespace Orchestrator.Orchestrations.Data;
+namespace Orchestrator.Orchestrations.DomainData;
 
 /// <summary>Where the domain data lives: <c>{DataPath}/calendar</c>, <c>{DataPath}/catalog/catalog.json</c>, <c>{DataPath}/zones/zones.json</c>.</summary>
 public static class DomainDataPaths

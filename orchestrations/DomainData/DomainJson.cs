@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Orchestrator.Orchestrations.Data;
+namespace Orchestrator.Orchestrations.DomainData;
 
 /// <summary>Shared JSON reading for the domain data files: strict, with line numbers on syntax errors.</summary>
 public static class DomainJson

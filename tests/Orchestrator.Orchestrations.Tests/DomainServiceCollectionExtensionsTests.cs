@@ -4,7 +4,7 @@ using Orchestrator.Orchestrations.Calendar;
 using Orchestrator.Orchestrations.Catalog;
 using Orchestrator.Orchestrations.Clocks;
 using Orchestrator.Orchestrations.Credit;
-using Orchestrator.Orchestrations.Data;
+using Orchestrator.Orchestrations.DomainData;
 using Orchestrator.Orchestrations.Plan;
 using Orchestrator.Orchestrations.Tests.Support;
 

@@ -1,5 +1,5 @@
 using Orchestrator.Orchestrations.Credit;
-using Orchestrator.Orchestrations.Data;
+using Orchestrator.Orchestrations.DomainData;
 
 namespace Orchestrator.Orchestrations.Infrastructure.Credit;
 

@@ -1,5 +1,5 @@
 using Orchestrator.Orchestrations.Calendar;
-using Orchestrator.Orchestrations.Data;
+using Orchestrator.Orchestrations.DomainData;
 using Orchestrator.Orchestrations.Tests.Support;
 using static Orchestrator.Orchestrations.Tests.Support.TestData;
 

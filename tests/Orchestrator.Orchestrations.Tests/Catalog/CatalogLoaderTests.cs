@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Orchestrations.Catalog;
-using Orchestrator.Orchestrations.Data;
+using Orchestrator.Orchestrations.DomainData;
 using static Orchestrator.Orchestrations.Tests.Support.TestData;
 
 namespace Orchestrator.Orchestrations.Tests.Catalog;

@@ -1,6 +1,6 @@
 using Orchestrator.Orchestrations.Catalog;
 using Orchestrator.Orchestrations.Clocks;
-using Orchestrator.Orchestrations.Data;
+using Orchestrator.Orchestrations.DomainData;
 using Orchestrator.Orchestrations.Tests.Support;
 using static Orchestrator.Orchestrations.Tests.Support.TestData;
 

@@ -1,6 +1,6 @@
 using Orchestrator.Orchestrations.Catalog;
 using Orchestrator.Orchestrations.Credit;
-using Orchestrator.Orchestrations.Data;
+using Orchestrator.Orchestrations.DomainData;
 using Orchestrator.Orchestrations.Plan;
 
 namespace Orchestrator.Orchestrations.Tests.Support;

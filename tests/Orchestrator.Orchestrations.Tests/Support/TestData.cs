@@ -1,5 +1,5 @@
 using Orchestrator.Orchestrations.Calendar;
-using Orchestrator.Orchestrations.Data;
+using Orchestrator.Orchestrations.DomainData;
 
 namespace Orchestrator.Orchestrations.Tests.Support;
 
