@@ -46,15 +46,6 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
     /// <summary>Creates the tables, queues and container of the hub if missing.</summary>
     public Task EnsureCreatedAsync(CancellationToken ct = default) => _hub.EnsureCreatedAsync(ct);
 
-    /// <summary>Cheap reachability check of all three services (for health probes).</summary>
-    public async Task CheckHealthAsync(CancellationToken ct)
-    {
-        await Task.WhenAll(
-            _hub.Instances.QueryAsync<TableEntity>(filter: "PartitionKey eq ''", maxPerPage: 1, cancellationToken: ct).AsPages().GetAsyncEnumerator(ct).MoveNextAsync().AsTask(),
-            _hub.WakeUps.GetPropertiesAsync(ct),
-            _hub.Payloads.GetPropertiesAsync(cancellationToken: ct)).ConfigureAwait(false);
-    }
-
     private HotInstance Hot(string instanceId)
     {
         if (_hot.TryGetValue(instanceId, out var hot))

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,13 +25,6 @@ public static partial class DurableTaskServiceCollectionExtensions
         AddAzureStorageBackend(services);
         return services;
     }
-
-    /// <summary>
-    /// Adds a health check ("durable-storage") that is healthy when the task hub's storage (tables, queues, blobs)
-    /// answers; with the in-memory backend it is always healthy.
-    /// </summary>
-    public static IHealthChecksBuilder AddDurableTaskStorageCheck(this IHealthChecksBuilder builder, string name = "durable-storage") =>
-        builder.AddCheck<DurableTaskStorageHealthCheck>(name, HealthStatus.Unhealthy, ["ready"]);
 
     static partial void AddAzureStorageBackend(IServiceCollection services)
     {

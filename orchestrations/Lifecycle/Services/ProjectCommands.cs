@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Orchestrator.Durable;
 using Orchestrator.Orchestrations.Catalog;
 using Orchestrator.Orchestrations.Identifiers;
@@ -12,7 +11,7 @@ namespace Orchestrator.Orchestrations.Lifecycle.Services;
 /// are raised with the caller's idempotency key (<c>RaiseEventOptions.IdempotencyKey</c>), so retries are applied once.
 /// </summary>
 public sealed class ProjectCommands(DurableTaskClient client, ICreditRegistry credit, ApprovalCatalog catalog, ZoneRegistry zones,
-    TimeProvider time, IOptions<LifecycleOptions> options) : IProjectCommands
+    TimeProvider time) : IProjectCommands
 {
     public async Task<FileProjectResult> FileProjectAsync(FileProjectRequest r, CancellationToken ct = default)
     {
