@@ -96,12 +96,19 @@ public sealed class SchedulingTests
             options, client.Object, clock, NullLogger<ScheduledFunctionScheduler>.Instance);
         await scheduler.StartAsync(CancellationToken.None);
 
+        // The clock moves in one-second steps until each occurrence has started, never past the next one. A single
+        // jump would race the loop: a delay armed just after the jump waits a whole interval longer.
+        var firstOccurrence = new DateTimeOffset(2026, 11, 22, 23, 59, 0, TimeSpan.Zero);
         for (var i = 0; i < 3; i++)
         {
-            await Task.Delay(50);
-            clock.Advance(TimeSpan.FromMinutes(1));
             var expected = i + 1;
-            await WaitUntil(() => startedIds.Count >= expected);
+            var limit = firstOccurrence.AddMinutes(expected).AddSeconds(-1);
+            await WaitUntil(() =>
+            {
+                if (startedIds.Count >= expected) return true;
+                if (clock.GetUtcNow() < limit) clock.Advance(TimeSpan.FromSeconds(1));
+                return false;
+            });
         }
         await scheduler.StopAsync(CancellationToken.None);
         Assert.Equal(["schedule:Tick:20261122T235900Z", "schedule:Tick:20261123T000000Z", "schedule:Tick:20261123T000100Z"], startedIds.ToArray());
@@ -126,7 +133,7 @@ public sealed class SchedulingTests
 
     private static async Task WaitUntil(Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!condition())
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException();

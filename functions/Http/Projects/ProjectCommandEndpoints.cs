@@ -55,7 +55,7 @@ internal static class ProjectCommandEndpoints
         return projects;
     }
 
-    private static RouteHandlerBuilder Command<TBody>(this RouteHandlerBuilder route, bool optionalBody = false) => route
+    private static RouteHandlerBuilder Command<TBody>(this RouteHandlerBuilder route, bool optionalBody = false) where TBody : notnull => route
         .RequireAuthorization(ApiPolicies.PlatformWrite)
         .WithMetadata(new IdempotencyKeyMetadata())
         .Accepts<TBody>(optionalBody, "application/json")

@@ -17,7 +17,7 @@ public sealed class FakeLifecycle : IProjectCommands, IProjectQueries
     public ConcurrentQueue<(string Command, string ProjectCode, string? ItemCode, object Payload)> Calls { get; } = new();
 
     /// <summary>Answer of item commands (decisions, materials); default: Applied, Duplicate for a key seen before.</summary>
-    public Func<string, string, CommandResult>? ItemAnswer { get; set; }
+    public Func<string, string, CommandResult?>? ItemAnswer { get; set; }
 
     public IReadOnlyList<ProjectSummary> Summaries { get; set; } = [];
     public ProjectListQuery? LastListQuery { get; private set; }

@@ -288,7 +288,7 @@ public sealed class PlatformApiContractTests(FakeLifecycleHostFixture fixture) :
         using (var r = await hcd.DecideAsync("HCD", code, item, new { kind = "Approve" }, new string('k', 101))) await r.AssertFieldErrorAsync("Idempotency-Key");
         using (var r = await hcd.DecideAsync("HCD", code, item, new { kind = "Approve", days = "soon" })) Assert.Equal(["Must be a whole number."], await r.AssertFieldErrorAsync("days"));
 
-        Assert.Empty(Lifecycle.CallsFor(code).Where(c => c.Command == "decision"));
+        Assert.DoesNotContain(Lifecycle.CallsFor(code), c => c.Command == "decision");
     }
 
     [Fact]
@@ -304,7 +304,7 @@ public sealed class PlatformApiContractTests(FakeLifecycleHostFixture fixture) :
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
         Assert.False(first.Headers.Contains("Idempotent-Replayed"));
         Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
-        Assert.Single(Lifecycle.CallsFor(code).Where(c => c.Command == "decision"));
+        Assert.Single(Lifecycle.CallsFor(code), c => c.Command == "decision");
     }
 
     [Fact]
