@@ -26,6 +26,13 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
     /// <summary>Instances this process works on (see <see cref="HotInstance"/>).</summary>
     private readonly ConcurrentDictionary<string, HotInstance> _hot = new(StringComparer.Ordinal);
 
+    /// <summary>Hot instances holding unwritten episodes (write-behind), flushed by <see cref="_flushTimer"/> when due.</summary>
+    private readonly ConcurrentDictionary<string, HotInstance> _unwritten = new(StringComparer.Ordinal);
+    private readonly Lock _flushTimerLock = new();
+    private ITimer? _flushTimer;
+    private int _flushing;
+    private long _tokens;
+
     public AzureStorageOrchestrationStore(AzureStorageStoreOptions options, TimeProvider? time = null, ILogger? logger = null,
         StorageOperationCounter? counter = null)
     {
@@ -45,6 +52,61 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
 
     /// <summary>Creates the tables, queues and container of the hub if missing.</summary>
     public Task EnsureCreatedAsync(CancellationToken ct = default) => _hub.EnsureCreatedAsync(ct);
+
+    /// <summary>Runs while some instance holds unwritten episodes; stops when none does.</summary>
+    private void EnsureFlushTimer()
+    {
+        lock (_flushTimerLock)
+        {
+            if (_flushTimer is not null) return;
+            var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(20).Ticks, _options.WriteBehindWindow.Ticks / 4));
+            _flushTimer = TimeProvider.System.CreateTimer(_ => _ = FlushDueAsync(), null, period, period);
+        }
+    }
+
+    /// <summary>Writes the unwritten episodes older than the write-behind window (those whose next episode is slow to come).</summary>
+    private async Task FlushDueAsync()
+    {
+        if (Interlocked.Exchange(ref _flushing, 1) == 1) return;
+        try
+        {
+            foreach (var (id, hot) in _unwritten)
+            {
+                UnwrittenEpisodes? set;
+                lock (hot.Gate) set = hot.Unwritten;
+                if (set is null)
+                {
+                    _unwritten.TryRemove(new KeyValuePair<string, HotInstance>(id, hot));
+                    continue;
+                }
+                if (set.Age < _options.WriteBehindWindow || !await hot.CommitLock.WaitAsync(0).ConfigureAwait(false)) continue;
+                try
+                {
+                    await FlushLockedAsync(hot, id, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    _logger.LogWarning(e, "Writing the episodes of {InstanceId} held in memory failed; retrying.", id);
+                }
+                finally
+                {
+                    hot.CommitLock.Release();
+                }
+            }
+        }
+        finally
+        {
+            lock (_flushTimerLock)
+            {
+                if (_unwritten.IsEmpty)
+                {
+                    _flushTimer?.Dispose();
+                    _flushTimer = null;
+                }
+            }
+            Volatile.Write(ref _flushing, 0);
+        }
+    }
 
     private HotInstance Hot(string instanceId)
     {
@@ -138,6 +200,8 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
         lock (hot.Gate)
         {
             hot.ETag = etag;
+            hot.StoredETag = etag;
+            hot.Unwritten = null;
             hot.Gen = gen;
             hot.State = state;
             hot.OrphanKeys = [];
@@ -151,6 +215,13 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
 
     public async Task<InstanceState?> GetInstanceAsync(string instanceId, CancellationToken ct)
     {
+        if (_hot.TryGetValue(instanceId, out var hot))
+        {
+            lock (hot.Gate)
+            {
+                if (hot.Unwritten is not null) return hot.State; // this process is ahead of storage
+            }
+        }
         var row = await ReadStateRowAsync(instanceId, ct).ConfigureAwait(false);
         return row is null ? null : await InstanceRows.FromStateRowAsync(row, _blobs, includePayloads: true, ct).ConfigureAwait(false);
     }
@@ -158,6 +229,7 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
     public async Task<InstanceSnapshot?> LoadInstanceAsync(string instanceId, bool includeHistory, DateTimeOffset now, CancellationToken ct)
     {
         var hot = Hot(instanceId);
+        bool unwritten;
         lock (hot.Gate)
         {
             // From memory when this process's knowledge is complete (see HotInstance); a fresh instance has no history.
@@ -170,7 +242,14 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
                 var outbox = hot.Outbox.Values.Where(o => !hot.DeferredOutbox.ContainsValue(o.Id)).ToList();
                 return new InstanceSnapshot(hot.State, hot.ETag, includeHistory ? [] : null, ready, outbox);
             }
-            hot.Dirty = false; // a notice arriving from now on marks it again
+            unwritten = hot.Unwritten is not null;
+            if (!unwritten) hot.Dirty = false; // a notice arriving from now on marks it again
+        }
+        if (unwritten)
+        {
+            // Storage must hold everything this process knows before it is read again.
+            await FlushAsync(hot, instanceId, ct).ConfigureAwait(false);
+            lock (hot.Gate) hot.Dirty = false;
         }
         try
         {
@@ -207,6 +286,7 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
             lock (hot.Gate)
             {
                 hot.ETag = null;
+                hot.StoredETag = null;
                 hot.Dirty = true;
             }
             return null;
@@ -241,7 +321,12 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
 
         lock (hot.Gate)
         {
-            hot.ETag = etag;
+            if (hot.Unwritten is not null)
+                throw new InvalidOperationException($"Instance '{instanceId}' was read while episodes held in memory were not written.");
+            // The engine keeps its version token while the stored row is the one this process wrote or read last.
+            hot.ETag = hot.ETag is not null && hot.StoredETag == etag ? hot.ETag : etag;
+            etag = hot.ETag;
+            hot.StoredETag = stateRow.ETag.ToString();
             hot.Gen = gen;
             hot.State = state;
             hot.OrphanKeys = orphans;
@@ -302,108 +387,100 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
     public async Task<CommitResult> CommitEpisodeAsync(EpisodeCommit commit, string expectedETag, CancellationToken ct)
     {
         var id = commit.InstanceId;
-        var next = commit.NewState;
-        CheckPayload("orchestration output", next.Output);
-        CheckPayload("custom status", next.CustomStatus);
+        CheckPayload("orchestration output", commit.NewState.Output);
+        CheckPayload("custom status", commit.NewState.CustomStatus);
 
         Faults.At(StoreFaults.BeforeCommit, id);
         var hot = Hot(id);
+        CommitResult result;
+        await hot.CommitLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            result = await CommitLockedAsync(hot, commit, expectedETag, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Whatever was merged for this commit must not be written later with a different episode: start over
+            // from storage (episodes held only in memory are redone by replay).
+            Forget(hot, id);
+            throw;
+        }
+        finally
+        {
+            hot.CommitLock.Release();
+        }
+        if (result.Succeeded) Faults.At(StoreFaults.AfterCommitBeforeDispatch, id);
+        return result;
+    }
+
+    private async Task<CommitResult> CommitLockedAsync(HotInstance hot, EpisodeCommit commit, string expectedETag, CancellationToken ct)
+    {
+        var id = commit.InstanceId;
         bool known;
         lock (hot.Gate) known = hot.ETag == expectedETag;
         if (!known)
         {
-            // Not from our own load or commit: learn the generation and orphans (one query without history).
+            // Not from our own load or commit: write what this process holds, then learn the generation and
+            // orphans (one query without history).
+            await FlushLockedAsync(hot, id, ct).ConfigureAwait(false);
             var snapshot = await ReadInstanceAsync(id, hot, includeHistory: false, _time.GetUtcNow(), ct).ConfigureAwait(false);
             if (snapshot is null || snapshot.ETag != expectedETag) return CommitResult.Conflict;
         }
 
-        long gen;
-        IReadOnlyList<string> orphans;
+        var next = commit.NewState;
+        UnwrittenEpisodes? set;
+        lock (hot.Gate) set = hot.Unwritten;
+        if (set is not null && next.ExecutionId != set.State.ExecutionId)
+        {
+            // A new execution's rows are not merged with the old one's: write the old one's first.
+            if (!await FlushLockedAsync(hot, id, ct).ConfigureAwait(false)) return CommitResult.Conflict;
+            set = null;
+        }
+
         HashSet<string> localIds;
-        var deferredDeletes = new List<string>();
+        var outboxDone = new List<string>();
         var remainingDeferred = 0;
         lock (hot.Gate)
         {
-            gen = hot.Gen + 1;
-            orphans = hot.OrphanKeys;
             localIds = hot.LocalInbox.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
             // Activity rows kept as the durable record of locally run activities go with the commit that records
             // their result (or ends the instance).
             foreach (var (resultId, outboxId) in hot.DeferredOutbox)
             {
-                if (next.IsTerminal || commit.ConsumedMessageIds.Contains(resultId)) deferredDeletes.Add(outboxId);
+                if (next.IsTerminal || commit.ConsumedMessageIds.Contains(resultId)) outboxDone.Add(outboxId);
                 else remainingDeferred++;
             }
         }
         // Activities of this commit will probably run in the local channel (dispatch happens after the commit).
         var goingLocal = _options.LocalDispatch && commit.NewOutbox.Any(o => o.Activity is not null);
-        if ((remainingDeferred > 0 || goingLocal) && !next.IsTerminal)
+        var localWorkOut = (remainingDeferred > 0 || goingLocal) && !next.IsTerminal;
+        var now = _time.GetUtcNow();
+        if (localWorkOut)
         {
             // Local activities are still out: if this process dies, the sweep must find the instance and re-send them.
-            var recheck = _time.GetUtcNow() + _options.LocalActivityRecheck;
+            var recheck = now + _options.LocalActivityRecheck;
             if (next.NextWakeAt is not { } wake || wake > recheck) next = next with { NextWakeAt = recheck };
         }
 
-        var rows = new List<TableTransactionAction>(commit.NewHistory.Count + commit.NewOutbox.Count + commit.NewInboxMessages.Count + 4);
-        var written = new HashSet<string>(StringComparer.Ordinal);
-        var firstSeq = next.HistoryLength - commit.NewHistory.Count;
-        for (var i = 0; i < commit.NewHistory.Count; i++)
+        lock (hot.Gate) set ??= new UnwrittenEpisodes(hot.State!, hot.StoredETag!, hot.Gen, hot.OrphanKeys);
+        set.Merge(commit, next, localIds, outboxDone);
+        lock (hot.Gate) hot.Unwritten = set;
+
+        if (!CanDefer(set, commit, localWorkOut, now))
         {
-            var row = await InstanceRows.ToHistoryRowAsync(id, next.ExecutionId, firstSeq + i, commit.NewHistory[i], gen, _blobs, ct).ConfigureAwait(false);
-            rows.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
-            written.Add(row.RowKey);
+            if (!await FlushLockedAsync(hot, id, ct).ConfigureAwait(false)) return CommitResult.Conflict;
         }
-        foreach (var message in commit.NewInboxMessages)
+        else
         {
-            var row = await InstanceRows.ToInboxRowAsync(message, gen, _blobs, ct).ConfigureAwait(false);
-            if (!written.Add(row.RowKey)) continue;
-            rows.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
-        }
-        foreach (var entry in commit.NewOutbox)
-        {
-            var row = await InstanceRows.ToOutboxRowAsync(id, entry, gen, _blobs, ct).ConfigureAwait(false);
-            if (!written.Add(row.RowKey)) continue;
-            rows.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
-        }
-        // Rows of a crashed commit at this generation would become visible with ours: remove what we do not overwrite.
-        foreach (var orphan in orphans)
-        {
-            if (written.Add(orphan))
-                rows.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(id, orphan), ETag.All));
-        }
-        foreach (var outboxId in deferredDeletes)
-        {
-            var key = InstanceRows.OutboxKey(outboxId);
-            if (written.Add(key))
-                rows.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(id, key), ETag.All));
-        }
-        var after = new List<TableTransactionAction>(commit.ConsumedMessageIds.Count);
-        foreach (var messageId in commit.ConsumedMessageIds)
-        {
-            if (localIds.Contains(messageId)) continue; // held in memory only: nothing stored to delete
-            var key = InstanceRows.InboxKey(messageId);
-            if (written.Add(key))
-                after.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(id, key), ETag.All));
+            lock (_flushTimerLock) _unwritten[id] = hot;
+            EnsureFlushTimer();
         }
 
-        var stateRow = await InstanceRows.ToStateRowAsync(next, gen, _blobs, ct).ConfigureAwait(false);
-        var faults = Faults.BeforeFinalStateWrite;
-        var etag = await _writer.CommitAsync(stateRow, expectedETag, rows, after, ct, () =>
-        {
-            Faults.At(StoreFaults.AfterHistoryWrite, id);
-            faults?.Invoke(id);
-        }).ConfigureAwait(false);
         lock (hot.Gate)
         {
-            if (etag is null)
-            {
-                hot.ETag = null; // someone else wrote: read before the next use
-                return CommitResult.Conflict;
-            }
-            hot.ETag = etag;
-            hot.Gen = gen;
+            // The engine's version of the instance: the stored ETag when written, else a token of this process.
+            hot.ETag = hot.Unwritten is null ? hot.StoredETag : "~" + Interlocked.Increment(ref _tokens).ToString(System.Globalization.CultureInfo.InvariantCulture);
             hot.State = next;
-            hot.OrphanKeys = [];
             foreach (var consumed in commit.ConsumedMessageIds)
             {
                 hot.KnownInbox.Remove(consumed);
@@ -411,15 +488,125 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
             }
             hot.LocalInbox.RemoveAll(m => commit.ConsumedMessageIds.Contains(m.Id));
             foreach (var m in commit.NewInboxMessages) hot.KnownInbox[m.Id] = m;
-            foreach (var o in deferredDeletes) hot.Outbox.Remove(o);
+            foreach (var o in outboxDone) hot.Outbox.Remove(o);
             if (next.IsTerminal) hot.DeferredOutbox.Clear();
             foreach (var o in commit.NewOutbox) hot.Outbox[o.Id] = o;
+            return new CommitResult(true, hot.ETag);
+        }
+    }
+
+    /// <summary>Write-behind applies: every effect of the episodes so far stays in this process, and not for long.</summary>
+    private bool CanDefer(UnwrittenEpisodes set, EpisodeCommit commit, bool localWorkOut, DateTimeOffset now)
+    {
+        var window = _options.WriteBehindWindow;
+        return window > TimeSpan.Zero
+            && localWorkOut // another episode follows when the local activities return
+            && set.State.Status == OrchestrationRuntimeStatus.Running
+            && set.State.ExecutionId == set.Stored.ExecutionId
+            && commit.NewInboxMessages.Count == 0 && set.Inbox.Count == 0
+            && commit.NewOutbox.All(o => o.Activity is not null)
+            && set.Age < window
+            && set.RowCount <= _options.WriteBehindMaxRows
+            // The sweep must not find the stored state due meanwhile: another worker would redo the episodes.
+            && (set.Stored.NextWakeAt is not { } due || due > now + window + window);
+    }
+
+    /// <summary>
+    /// Writes the instance's unwritten episodes (if any) in one conditional commit on the stored ETag. False on a
+    /// conflict: another process wrote the instance, the episodes are dropped and the next use reads storage.
+    /// The caller holds <see cref="HotInstance.CommitLock"/>.
+    /// </summary>
+    private async Task<bool> FlushLockedAsync(HotInstance hot, string id, CancellationToken ct)
+    {
+        UnwrittenEpisodes? set;
+        lock (hot.Gate) set = hot.Unwritten;
+        if (set is null) return true;
+
+        var next = set.State;
+        var gen = set.StoredGen + 1;
+        var rows = new List<TableTransactionAction>(set.RowCount + 4);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        var firstSeq = next.HistoryLength - set.History.Count;
+        for (var i = 0; i < set.History.Count; i++)
+        {
+            var row = await InstanceRows.ToHistoryRowAsync(id, next.ExecutionId, firstSeq + i, set.History[i], gen, _blobs, ct).ConfigureAwait(false);
+            rows.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
+            written.Add(row.RowKey);
+        }
+        foreach (var message in set.Inbox.Values)
+        {
+            var row = await InstanceRows.ToInboxRowAsync(message, gen, _blobs, ct).ConfigureAwait(false);
+            if (written.Add(row.RowKey)) rows.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
+        }
+        foreach (var entry in set.Outbox.Values)
+        {
+            var row = await InstanceRows.ToOutboxRowAsync(id, entry, gen, _blobs, ct).ConfigureAwait(false);
+            if (written.Add(row.RowKey)) rows.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
+        }
+        // Rows of a crashed commit at this generation would become visible with ours: remove what we do not overwrite.
+        foreach (var key in set.OrphanKeys.Concat(set.DeletedOutbox.Select(InstanceRows.OutboxKey)))
+        {
+            if (written.Add(key))
+                rows.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(id, key), ETag.All));
+        }
+        var after = new List<TableTransactionAction>(set.ConsumedInbox.Count);
+        foreach (var key in set.ConsumedInbox.Select(InstanceRows.InboxKey))
+        {
+            if (written.Add(key))
+                after.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(id, key), ETag.All));
         }
 
-        Faults.At(StoreFaults.AfterCommitBeforeDispatch, id);
+        var stateRow = await InstanceRows.ToStateRowAsync(next, gen, _blobs, ct).ConfigureAwait(false);
+        var faults = Faults.BeforeFinalStateWrite;
+        var etag = await _writer.CommitAsync(stateRow, set.StoredETag, rows, after, ct, () =>
+        {
+            Faults.At(StoreFaults.AfterHistoryWrite, id);
+            faults?.Invoke(id);
+        }).ConfigureAwait(false);
+        if (etag is null)
+        {
+            Forget(hot, id);
+            return false;
+        }
+        lock (hot.Gate)
+        {
+            hot.Unwritten = null;
+            hot.StoredETag = etag;
+            hot.Gen = gen;
+            hot.OrphanKeys = [];
+            _unwritten.TryRemove(id, out _);
+        }
+
         Faults.AfterCommitBeforeIndex?.Invoke(id);
         await _index.AfterCommitAsync(next, previous: null, ct).ConfigureAwait(false);
-        return new CommitResult(true, etag);
+        return true;
+    }
+
+    /// <summary>Flushes the instance's unwritten episodes, if any (taking its commit lock).</summary>
+    private async Task FlushAsync(HotInstance hot, string id, CancellationToken ct)
+    {
+        await hot.CommitLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await FlushLockedAsync(hot, id, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            hot.CommitLock.Release();
+        }
+    }
+
+    /// <summary>Drops what this process knows of the instance (and any unwritten episodes): the next use reads storage.</summary>
+    private void Forget(HotInstance hot, string id)
+    {
+        lock (hot.Gate)
+        {
+            hot.Unwritten = null;
+            hot.ETag = null;
+            hot.StoredETag = null;
+            hot.Dirty = true;
+            _unwritten.TryRemove(id, out _);
+        }
     }
 
     public async Task DeliverMessagesAsync(string instanceId, IReadOnlyList<OrchestrationMessage> messages, CancellationToken ct)
@@ -482,11 +669,21 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
         var ids = outboxIds;
         if (_hot.TryGetValue(instanceId, out var hot))
         {
-            lock (hot.Gate)
+            await hot.CommitLock.WaitAsync(ct).ConfigureAwait(false);
+            try
             {
-                // Rows of locally dispatched activities stay until their result is committed.
-                ids = outboxIds.Where(o => !hot.DeferredOutbox.ContainsValue(o)).Distinct(StringComparer.Ordinal).ToList();
-                foreach (var o in ids) hot.Outbox.Remove(o);
+                lock (hot.Gate)
+                {
+                    // Rows of locally dispatched activities stay until their result is committed.
+                    ids = outboxIds.Where(o => !hot.DeferredOutbox.ContainsValue(o)).Distinct(StringComparer.Ordinal).ToList();
+                    foreach (var o in ids) hot.Outbox.Remove(o);
+                    // Rows of unwritten episodes were never stored: forgetting them is the delete.
+                    if (hot.Unwritten is { } unwritten) ids = ids.Where(o => !unwritten.ForgetOutbox(o)).ToList();
+                }
+            }
+            finally
+            {
+                hot.CommitLock.Release();
             }
         }
         if (ids.Count == 0) return;
@@ -525,6 +722,7 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
         if (hadState) await DeleteRowAsync(instanceId, InstanceRows.StateKey, ct).ConfigureAwait(false);
         await _index.DeleteAsync(instanceId, ct).ConfigureAwait(false);
         _hot.TryRemove(instanceId, out _);
+        _unwritten.TryRemove(instanceId, out _);
         return hadState;
     }
 

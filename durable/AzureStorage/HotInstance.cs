@@ -13,8 +13,18 @@ internal sealed class HotInstance
 {
     public readonly object Gate = new();
 
-    /// <summary>ETag of the state row as last written or read by this process; null: unknown, read before use.</summary>
+    /// <summary>
+    /// The version of the instance the engine last saw from this process (the value it passes back to commit): the
+    /// state row's ETag, or a token of this process while <see cref="Unwritten"/> holds episodes storage does not
+    /// have yet. Null: unknown, read before use.
+    /// </summary>
     public string? ETag;
+    /// <summary>ETag of the state row as last written or read by this process.</summary>
+    public string? StoredETag;
+    /// <summary>Episodes committed in memory only (write-behind); null when storage is up to date.</summary>
+    public UnwrittenEpisodes? Unwritten;
+    /// <summary>Serialises commits, write-behind flushes and outbox deletes of the instance in this process.</summary>
+    public readonly SemaphoreSlim CommitLock = new(1, 1);
     public long Gen;
     public InstanceState? State;
     /// <summary>Orphan rows of a crashed multi-transaction commit, to delete with the next commit.</summary>
@@ -41,5 +51,5 @@ internal sealed class HotInstance
     public long LastUsedTicks = Environment.TickCount64;
 
     /// <summary>Nothing here that exists only in memory: the entry can be dropped without losing anything.</summary>
-    public bool IsClean => LocalInbox.Count == 0 && LocalFlight.Count == 0 && DeferredOutbox.Count == 0 && PendingLocalSignals == 0;
+    public bool IsClean => Unwritten is null && LocalInbox.Count == 0 && LocalFlight.Count == 0 && DeferredOutbox.Count == 0 && PendingLocalSignals == 0;
 }
