@@ -45,6 +45,15 @@ internal sealed partial class AzureStorageOrchestrationStore
                     _localWakeUps.Writer.TryWrite(instanceId);
                     return;
                 }
+                if (delay is null && hot.CreatedHere && LocalStartAllowed())
+                {
+                    // The start of an instance this process just created: a worker here runs it. If this process
+                    // dies first, the sweep starts it (a Pending instance without a start time, see InstanceIndex).
+                    hot.CreatedHere = false;
+                    _localWakeUps.Writer.TryWrite(instanceId);
+                    return;
+                }
+                hot.CreatedHere = false;
                 // Signed notice: if it comes back to this process and nothing else happened meanwhile, the episode
                 // runs from memory. Unsigned notices (or another process's) make the receiver read storage.
                 if (hot is { Dirty: false, ETag: not null }) body = instanceId + "\n" + _nonce;
@@ -54,6 +63,18 @@ internal sealed partial class AzureStorageOrchestrationStore
             body = instanceId + "\n\n" + far.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         await _hub.WakeUps.SendMessageAsync(body, delay, NeverExpire, ct).ConfigureAwait(false);
     }
+
+    private long _lastWakeUpReceive;
+
+    /// <summary>
+    /// A worker in this process receives wake-ups (a client-only process must use the queue), and its local backlog
+    /// is short enough that starting here does not starve other workers of work.
+    /// </summary>
+    private bool LocalStartAllowed() =>
+        _options.LocalStarts
+        && Interlocked.Read(ref _lastWakeUpReceive) is var last and not 0
+        && Stopwatch.GetElapsedTime(last) < TimeSpan.FromSeconds(30)
+        && _localWakeUps.Reader.Count < _options.MaxLocalStartBacklog;
 
     /// <summary>Visibility delay of a wake-up: the time left, capped at the queue's maximum (the engine re-arms longer timers).</summary>
     internal static TimeSpan? WakeUpDelay(DateTimeOffset? notBefore, DateTimeOffset now, TimeSpan max)
@@ -69,6 +90,7 @@ internal sealed partial class AzureStorageOrchestrationStore
 
     public async Task<IReadOnlyList<WakeUpNotice>> ReceiveWakeUpsAsync(int maxCount, TimeSpan visibilityTimeout, CancellationToken ct)
     {
+        Interlocked.Exchange(ref _lastWakeUpReceive, Stopwatch.GetTimestamp());
         maxCount = Math.Max(1, maxCount);
         return await ReceiveAsync(maxCount, _localWakeUps.Reader,
             id => new WakeUpNotice(id, LocalReceipt, 1),

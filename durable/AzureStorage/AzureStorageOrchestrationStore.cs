@@ -210,6 +210,7 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
             hot.Outbox.Clear();
             // A brand-new partition may hold messages sent ahead of the start: read once before the first episode.
             hot.Dirty = !replaced;
+            hot.CreatedHere = true;
         }
     }
 

@@ -42,6 +42,16 @@ internal sealed record AzureStorageStoreOptions
     public TimeSpan LocalActivityRecheck { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// Start instances created by this process's client in this process (when a worker runs here) through the
+    /// in-memory channel instead of a notice on the wake-up queue (a send, a receive and a delete). If the process
+    /// dies first, the sweep finds the Pending instance after <see cref="IndexRecheckAfter"/> and starts it.
+    /// </summary>
+    public bool LocalStarts { get; init; } = true;
+
+    /// <summary>Local starts wait behind at most this many local wake-ups; beyond it starts go to the queue (other workers share them).</summary>
+    public int MaxLocalStartBacklog { get; init; } = 256;
+
+    /// <summary>
     /// Write-behind: an episode whose every effect stays in this process (it only schedules activities for the
     /// local channel and consumes their results or stored messages) is committed in memory, and written together
     /// with the instance's next episode that has an outside effect (a timer, a message, a sub-orchestration, the

@@ -45,6 +45,8 @@ internal sealed class HotInstance
     public readonly Dictionary<string, string> DeferredOutbox = new(StringComparer.Ordinal);
     /// <summary>Work item ids currently queued or running in the local channel.</summary>
     public readonly HashSet<string> LocalFlight = new(StringComparer.Ordinal);
+    /// <summary>Created by this process and not yet woken: its start notice may go through the local channel.</summary>
+    public bool CreatedHere;
     /// <summary>Local deliveries whose wake-up has not been signalled yet.</summary>
     public int PendingLocalSignals;
 
