@@ -366,22 +366,26 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
         return await ReadHistoryAsync(state, history, ct).ConfigureAwait(false);
     }
 
-    /// <summary>The committed history: positions below HistoryLength of the current execution, in order.</summary>
+    /// <summary>The committed history: the chain of chunk rows of the current execution from position 0 to HistoryLength.</summary>
     private async Task<IReadOnlyList<HistoryEvent>> ReadHistoryAsync(InstanceState state, List<TableEntity> rows, CancellationToken ct)
     {
-        var events = new HistoryEvent[state.HistoryLength];
-        var found = 0;
+        var byKey = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
-            if (!InstanceRows.TryParseHistoryKey(row.RowKey, out var seq) || seq >= state.HistoryLength) continue;
-            if (row.GetString(InstanceRows.ExecutionId) != state.ExecutionId) continue;
-            events[seq] = await InstanceRows.FromHistoryRowAsync(row, _blobs, ct).ConfigureAwait(false);
-            found++;
+            if (row.GetString(InstanceRows.ExecutionId) == state.ExecutionId) byKey[row.RowKey] = row;
         }
-        if (found != state.HistoryLength)
-            throw new InvalidDataException(
-                $"Instance '{state.InstanceId}' records {state.HistoryLength} history events for execution {state.ExecutionId} " +
-                $"but {found} rows were found in table '{_hub.Instances.Name}'. The partition was changed outside the engine.");
+        var events = new List<HistoryEvent>(state.HistoryLength);
+        while (events.Count < state.HistoryLength)
+        {
+            var chunk = byKey.TryGetValue(InstanceRows.HistoryKey(events.Count), out var row)
+                ? await InstanceRows.FromHistoryRowAsync(row, _blobs, ct).ConfigureAwait(false)
+                : null;
+            if (chunk is null || chunk.Count == 0 || events.Count + chunk.Count > state.HistoryLength)
+                throw new InvalidDataException(
+                    $"Instance '{state.InstanceId}' records {state.HistoryLength} history events for execution {state.ExecutionId} " +
+                    $"but the history rows in table '{_hub.Instances.Name}' break off at position {events.Count}. The partition was changed outside the engine.");
+            events.AddRange(chunk);
+        }
         return events;
     }
 
@@ -528,9 +532,8 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
         var rows = new List<TableTransactionAction>(set.RowCount + 4);
         var written = new HashSet<string>(StringComparer.Ordinal);
         var firstSeq = next.HistoryLength - set.History.Count;
-        for (var i = 0; i < set.History.Count; i++)
+        foreach (var row in await InstanceRows.ToHistoryRowsAsync(id, next.ExecutionId, firstSeq, set.History, gen, _blobs, ct).ConfigureAwait(false))
         {
-            var row = await InstanceRows.ToHistoryRowAsync(id, next.ExecutionId, firstSeq + i, set.History[i], gen, _blobs, ct).ConfigureAwait(false);
             rows.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
             written.Add(row.RowKey);
         }

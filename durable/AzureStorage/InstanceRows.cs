@@ -9,9 +9,12 @@ namespace Orchestrator.Durable.AzureStorage;
 /// Row layout of the "{hub}Instances" table: one partition per instance (PartitionKey = instance id).
 /// <list type="bullet">
 /// <item>"state": the state row; its ETag guards every change of the instance.</item>
-/// <item>"h-{seq:D8}": history of the current execution, positional. A row is part of the history only when
-/// seq &lt; state.HistoryLength and its ExecutionId is the state's: rows beyond the length (a crashed multi-batch
-/// commit, an older execution) are ignored and overwritten by a later commit.</item>
+/// <item>"h-{seq:D8}": history of the current execution in chunks: a row holds the events [seq, seq + Count) that
+/// one commit appended (several rows when they do not fit one), so an episode costs one history row, not one per
+/// event. The history is the chain of rows from "h-00000000", each starting where the previous ended, up to
+/// state.HistoryLength, all with the state's ExecutionId. Every commit writes its chunks from the stored
+/// HistoryLength on, so a row left beyond the length (a crashed multi-batch commit, an older execution) is
+/// either off the chain or overwritten before the length reaches it.</item>
 /// <item>"i-{messageId}": inbox. Rows written by a commit carry Gen (the commit's generation) and count only once
 /// state.Gen reached it; rows delivered by other senders have no Gen and count at once.</item>
 /// <item>"o-{outboxId}": outbox, written by commits (with Gen), deleted after dispatch.</item>
@@ -26,6 +29,8 @@ internal static class InstanceRows
 
     // Property names.
     public const string Gen = "Gen";
+    /// <summary>Number of events in a history chunk row (absent: one event, not in an array).</summary>
+    public const string Count = "Count";
     public const string Data = "Data";
     public const string ExecutionId = "ExecutionId";
     public const string EnqueuedAt = "EnqueuedAt";
@@ -113,16 +118,43 @@ internal static class InstanceRows
 
     // ---------------------------------------------------------------- history rows
 
-    public static async ValueTask<TableEntity> ToHistoryRowAsync(string instanceId, string executionId, int seq, HistoryEvent evt, long gen, PayloadBlobs blobs, CancellationToken ct)
+    /// <summary>
+    /// The rows holding <paramref name="events"/> from position <paramref name="firstSeq"/> on: as many events per row
+    /// as fit inline (an event too big for a row on its own gets a row whose data goes to a blob).
+    /// </summary>
+    public static async ValueTask<List<TableEntity>> ToHistoryRowsAsync(string instanceId, string executionId, int firstSeq,
+        IReadOnlyList<HistoryEvent> events, long gen, PayloadBlobs blobs, CancellationToken ct)
     {
-        var e = new TableEntity(instanceId, HistoryKey(seq)) { [ExecutionId] = executionId, [Gen] = gen };
-        await blobs.SetAsync(e, Data, Serialize(evt), instanceId, ct).ConfigureAwait(false);
-        return e;
+        var rows = new List<TableEntity>();
+        var chunk = new List<string>();
+        var chars = 2;
+        var seq = firstSeq;
+        for (var i = 0; i <= events.Count; i++)
+        {
+            var json = i < events.Count ? Serialize(events[i]) : null;
+            if (chunk.Count > 0 && (json is null || chars + json.Length + 1 > PayloadBlobs.MaxInlineTableChars))
+            {
+                var row = new TableEntity(instanceId, HistoryKey(seq)) { [ExecutionId] = executionId, [Gen] = gen, [Count] = chunk.Count };
+                await blobs.SetAsync(row, Data, "[" + string.Join(',', chunk) + "]", instanceId, ct).ConfigureAwait(false);
+                rows.Add(row);
+                seq += chunk.Count;
+                chunk.Clear();
+                chars = 2;
+            }
+            if (json is null) break;
+            chunk.Add(json);
+            chars += json.Length + 1;
+        }
+        return rows;
     }
 
-    public static async ValueTask<HistoryEvent> FromHistoryRowAsync(TableEntity e, PayloadBlobs blobs, CancellationToken ct) =>
-        Deserialize<HistoryEvent>(await blobs.GetAsync(e, Data, ct).ConfigureAwait(false)
-            ?? throw new InvalidDataException($"History row {e.PartitionKey}/{e.RowKey} has no data."));
+    /// <summary>The events of a history row, in order.</summary>
+    public static async ValueTask<IReadOnlyList<HistoryEvent>> FromHistoryRowAsync(TableEntity e, PayloadBlobs blobs, CancellationToken ct)
+    {
+        var data = await blobs.GetAsync(e, Data, ct).ConfigureAwait(false)
+            ?? throw new InvalidDataException($"History row {e.PartitionKey}/{e.RowKey} has no data.");
+        return e.ContainsKey(Count) ? Deserialize<List<HistoryEvent>>(data) : [Deserialize<HistoryEvent>(data)];
+    }
 
     // ---------------------------------------------------------------- inbox rows
 

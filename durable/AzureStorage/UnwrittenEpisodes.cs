@@ -47,7 +47,7 @@ internal sealed class UnwrittenEpisodes
     public long StartedAt { get; } = Stopwatch.GetTimestamp();
     public TimeSpan Age => Stopwatch.GetElapsedTime(StartedAt);
 
-    /// <summary>Rows the write will touch (to keep it within one table transaction).</summary>
+    /// <summary>Upper bound of the rows the write will touch, history counted per event (to keep it within one table transaction).</summary>
     public int RowCount => History.Count + Inbox.Count + Outbox.Count + DeletedOutbox.Count + ConsumedInbox.Count + OrphanKeys.Count + 1;
 
     /// <summary>
