@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Durable.AzureStorage;
+using Orchestrator.Durable.Storage;
 using Orchestrator.Durable.Tests.AzureStorage;
 using Orchestrator.Tests.Shared;
 
@@ -30,12 +32,28 @@ public sealed class ProcessFaultTests(AzuriteFixture fixture)
         { StoreFaults.AfterCommitBeforeDispatch, 4, false },
     };
 
+    /// <summary>
+    /// The test's client (no worker), with the fault workers' short recovery intervals: the index rows it writes for
+    /// the instances it creates say when the sweep looks at them first, which bounds how soon a start lost with a
+    /// crashed worker is found.
+    /// </summary>
+    private static Task<AzureEngineHost> ClientAsync(string connectionString, string hub) =>
+        AzureEngineHost.StartAsync(connectionString, hub, configure: o => o.Worker.Enabled = false,
+            services: s => s.AddKeyedSingleton<IOrchestrationStore>(DurableTaskOptions.AzureStorageBackend, (sp, _) =>
+                new AzureStorageOrchestrationStore(new AzureStorageStoreOptions
+                {
+                    ConnectionString = connectionString,
+                    TaskHubName = hub,
+                    IndexRecheckAfter = TimeSpan.FromSeconds(2),
+                    IndexRecheckMax = TimeSpan.FromSeconds(10),
+                }, sp.GetRequiredService<TimeProvider>())));
+
     [Theory]
     [MemberData(nameof(CrashPoints))]
     public async Task Worker_killed_at_a_step_then_a_healthy_worker_completes_everything(string crashAt, int crashAfter, bool local)
     {
         var hub = AzuriteFixture.NewHubName("f");
-        await using var client = await AzureEngineHost.StartAsync(fixture.ConnectionString, hub, configure: o => o.Worker.Enabled = false);
+        await using var client = await ClientAsync(fixture.ConnectionString, hub);
         await using var crashing = await WorkerProcess.StartAsync(fixture.ConnectionString, hub, crashAt, crashAfter, local);
         var ids = await FaultScenario.ScheduleAsync(client.Client, "c", helloCount: 4, fanOuts: 1);
 
@@ -50,7 +68,7 @@ public sealed class ProcessFaultTests(AzuriteFixture fixture)
     public async Task Three_worker_processes_on_one_store_complete_many_instances()
     {
         var hub = AzuriteFixture.NewHubName("m");
-        await using var client = await AzureEngineHost.StartAsync(fixture.ConnectionString, hub, configure: o => o.Worker.Enabled = false);
+        await using var client = await ClientAsync(fixture.ConnectionString, hub);
         var workers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => WorkerProcess.StartAsync(fixture.ConnectionString, hub)));
         try
         {
@@ -70,7 +88,7 @@ public sealed class ProcessFaultTests(AzuriteFixture fixture)
         // A private Azurite: restarting the collection's one would disturb nothing here, but keeps this self-contained.
         await using var azurite = await AzuriteInstance.StartAsync();
         var hub = AzuriteFixture.NewHubName("r");
-        await using var client = await AzureEngineHost.StartAsync(azurite.ConnectionString, hub, configure: o => o.Worker.Enabled = false);
+        await using var client = await ClientAsync(azurite.ConnectionString, hub);
         await using var w1 = await WorkerProcess.StartAsync(azurite.ConnectionString, hub);
         await using var w2 = await WorkerProcess.StartAsync(azurite.ConnectionString, hub, local: false);
         var ids = await FaultScenario.ScheduleAsync(client.Client, "r", helloCount: 20, fanOuts: 1);
