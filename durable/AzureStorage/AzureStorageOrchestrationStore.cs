@@ -153,11 +153,16 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
             // Optimistic insert: the common case (a new id) costs one transaction.
             var stateRow = await InstanceRows.ToStateRowAsync(state, gen: 1, _blobs, ct).ConfigureAwait(false);
             var startRow = await InstanceRows.ToInboxRowAsync(startMessage, gen: 1, _blobs, ct).ConfigureAwait(false);
+            // The marker insert fails (and is skipped) when events were delivered to the id before it existed.
+            var sentAhead = false;
             var etag = await _writer.CommitAsync(stateRow, expectedETag: null,
-                [new TableTransactionAction(TableTransactionActionType.UpsertReplace, startRow)], [], ct).ConfigureAwait(false);
+                [
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, startRow),
+                    new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(state.InstanceId, InstanceRows.AheadKey)),
+                ], [], ct, skipped: a => sentAhead |= a.Entity.RowKey == InstanceRows.AheadKey).ConfigureAwait(false);
             if (etag is not null)
             {
-                RememberCreated(state, startMessage, etag, gen: 1, replaced: false);
+                RememberCreated(state, startMessage, etag, gen: 1, mustRead: sentAhead);
                 await _index.AfterCommitAsync(state, previous: null, ct).ConfigureAwait(false);
                 return new CreateInstanceResult(true, null);
             }
@@ -188,13 +193,13 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
             rows.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, startRow));
             etag = await _writer.CommitAsync(stateRow, existing.ETag.ToString(), rows, [], ct).ConfigureAwait(false);
             if (etag is null) continue; // someone else changed it: look again
-            RememberCreated(state, startMessage, etag, gen, replaced: true);
+            RememberCreated(state, startMessage, etag, gen, mustRead: false);
             await _index.AfterCommitAsync(state, previous: null, ct).ConfigureAwait(false);
             return new CreateInstanceResult(true, null);
         }
     }
 
-    private void RememberCreated(InstanceState state, OrchestrationMessage start, string etag, long gen, bool replaced)
+    private void RememberCreated(InstanceState state, OrchestrationMessage start, string etag, long gen, bool mustRead)
     {
         var hot = Hot(state.InstanceId);
         lock (hot.Gate)
@@ -208,8 +213,8 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
             hot.KnownInbox.Clear();
             hot.KnownInbox[start.Id] = start;
             hot.Outbox.Clear();
-            // A brand-new partition may hold messages sent ahead of the start: read once before the first episode.
-            hot.Dirty = !replaced;
+            // Events sent ahead of the start wait in the partition: read it once before the first episode.
+            hot.Dirty = mustRead;
             hot.CreatedHere = true;
         }
     }
@@ -641,7 +646,15 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
         }
         if (durable.Count == 0) return;
 
-        if (durable.Count == 1)
+        // Messages may arrive before the instance exists (an event sent to an id not started yet): unless this
+        // process knows the instance exists, the marker tells its creation to read them.
+        var exists = false;
+        if (hot is not null)
+        {
+            lock (hot.Gate) exists = hot.StoredETag is not null;
+        }
+        var marker = exists ? null : new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(instanceId, InstanceRows.AheadKey));
+        if (durable.Count == 1 && marker is null)
         {
             var row = await InstanceRows.ToInboxRowAsync(durable[0], gen: null, _blobs, ct).ConfigureAwait(false);
             try
@@ -662,8 +675,8 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
             var row = await InstanceRows.ToInboxRowAsync(message, gen: null, _blobs, ct).ConfigureAwait(false);
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
         }
-        foreach (var chunk in actions.Chunk(PartitionTransactionWriter.MaxActions))
-            await _writer.SubmitWithoutStateAsync(chunk.ToList(), ct).ConfigureAwait(false);
+        foreach (var chunk in actions.Chunk(PartitionTransactionWriter.MaxActions - 1))
+            await _writer.SubmitWithoutStateAsync(marker is null ? chunk.ToList() : [.. chunk, marker], ct).ConfigureAwait(false);
     }
 
     public async Task DeleteOutboxAsync(string instanceId, IReadOnlyList<string> outboxIds, CancellationToken ct)

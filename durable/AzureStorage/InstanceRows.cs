@@ -18,6 +18,9 @@ namespace Orchestrator.Durable.AzureStorage;
 /// <item>"i-{messageId}": inbox. Rows written by a commit carry Gen (the commit's generation) and count only once
 /// state.Gen reached it; rows delivered by other senders have no Gen and count at once.</item>
 /// <item>"o-{outboxId}": outbox, written by commits (with Gen), deleted after dispatch.</item>
+/// <item>"i~ahead": written with every delivered event and inserted by the instance's creation, which therefore
+/// fails on it exactly when events were sent to the id before the instance existed (they must be read before the
+/// first episode; otherwise the first episode runs without reading the partition).</item>
 /// </list>
 /// </summary>
 internal static class InstanceRows
@@ -26,6 +29,7 @@ internal static class InstanceRows
     public const string HistoryPrefix = "h-";
     public const string InboxPrefix = "i-";
     public const string OutboxPrefix = "o-";
+    public const string AheadKey = "i~ahead";
 
     // Property names.
     public const string Gen = "Gen";

@@ -27,7 +27,8 @@ internal sealed class PartitionTransactionWriter(TableClient table)
     /// Writes <paramref name="rows"/> (before or with the final step), then <paramref name="finalState"/> with
     /// If-Match <paramref name="expectedETag"/> (null: insert, the row must not exist), then
     /// <paramref name="afterRows"/> (best effort in the final transaction, else right after it: used for consumed
-    /// inbox deletes, which must never precede the commit). Deletes of rows that do not exist are skipped.
+    /// inbox deletes, which must never precede the commit). Deletes of rows that do not exist are skipped, and so are
+    /// inserts of rows that exist; <paramref name="skipped"/> hears of each.
     /// </summary>
     /// <returns>The state row's new ETag, or null when the state row's ETag did not match (or it exists, for an insert).</returns>
     public async Task<string?> CommitAsync(
@@ -36,7 +37,8 @@ internal sealed class PartitionTransactionWriter(TableClient table)
         IReadOnlyList<TableTransactionAction> rows,
         IReadOnlyList<TableTransactionAction> afterRows,
         CancellationToken ct,
-        Action? beforeFinalStep = null)
+        Action? beforeFinalStep = null,
+        Action<TableTransactionAction>? skipped = null)
     {
         var pending = new Queue<TableTransactionAction>(rows);
         var etag = expectedETag;
@@ -62,7 +64,7 @@ internal sealed class PartitionTransactionWriter(TableClient table)
                 bytes += size;
                 batch.Add(pending.Dequeue());
             }
-            etag = await SubmitAsync(batch, ct).ConfigureAwait(false);
+            etag = await SubmitAsync(batch, ct, skipped).ConfigureAwait(false);
             if (etag is null) return null;
         }
 
@@ -81,7 +83,7 @@ internal sealed class PartitionTransactionWriter(TableClient table)
             finalBytes += SizeOf(after.Peek());
             final.Add(after.Dequeue());
         }
-        var newETag = await SubmitAsync(final, ct).ConfigureAwait(false);
+        var newETag = await SubmitAsync(final, ct, skipped).ConfigureAwait(false);
         if (newETag is null) return null;
 
         // Left-over deletes after the commit: harmless to lose (the engine recognises a consumed message again
@@ -118,7 +120,7 @@ internal sealed class PartitionTransactionWriter(TableClient table)
     private static int SizeOf(TableTransactionAction action) => InstanceRows.EstimateSize(action.Entity);
 
     /// <summary>Submits a batch whose first action is the state row; null on ETag mismatch (or existing row for an insert).</summary>
-    private async Task<string?> SubmitAsync(List<TableTransactionAction> batch, CancellationToken ct)
+    private async Task<string?> SubmitAsync(List<TableTransactionAction> batch, CancellationToken ct, Action<TableTransactionAction>? skipped)
     {
         while (true)
         {
@@ -136,6 +138,7 @@ internal sealed class PartitionTransactionWriter(TableClient table)
             }
             catch (TableTransactionFailedException e) when (IsSkippable(e, batch))
             {
+                skipped?.Invoke(batch[e.FailedTransactionActionIndex!.Value]);
                 batch.RemoveAt(e.FailedTransactionActionIndex!.Value);
             }
             catch (RequestFailedException e) when (e.Status == 412)

@@ -235,6 +235,30 @@ public sealed class CommitTests(AzuriteFixture fixture) : StoreTestBase(fixture)
     }
 
     [Fact]
+    public async Task An_event_sent_ahead_by_another_process_is_read_before_the_first_episode_and_otherwise_nothing_is_read()
+    {
+        // Sent by another process to an id that does not exist yet (an orchestration's SendEvent).
+        var sender = SecondStore();
+        var early = new OrchestrationMessage
+        {
+            Id = "evt-early", TargetInstanceId = "sent-ahead", EnqueuedAt = Start,
+            Event = new HistoryEvent { EventType = HistoryEventType.EventRaised, Name = "Go", Input = "1", Timestamp = Start },
+        };
+        await sender.DeliverMessagesAsync("sent-ahead", [early], Ct);
+
+        Assert.True((await Store.CreateInstanceAsync(NewState("sent-ahead"), StartMessage("sent-ahead"), Ct)).Created);
+        var loaded = await Store.LoadInstanceAsync("sent-ahead", includeHistory: true, Clock.GetUtcNow(), Ct);
+        Assert.Equal(["evt-early", "start-e1"], loaded!.ReadyInbox.Select(m => m.Id).Order(StringComparer.Ordinal));
+
+        // Nothing was sent to this one: its first episode starts from what the creation wrote, without a read.
+        Assert.True((await Store.CreateInstanceAsync(NewState("quiet"), StartMessage("quiet"), Ct)).Created);
+        Store.Counter.Reset();
+        var quiet = await Store.LoadInstanceAsync("quiet", includeHistory: true, Clock.GetUtcNow(), Ct);
+        Assert.Equal("start-e1", Assert.Single(quiet!.ReadyInbox).Id);
+        Assert.Equal(0, Store.Counter.Total);
+    }
+
+    [Fact]
     public async Task Continue_as_new_starts_history_over_and_hides_the_previous_execution()
     {
         var (snapshot, etag) = await CreateAndStartAsync("can", scheduledTasks: 3);
