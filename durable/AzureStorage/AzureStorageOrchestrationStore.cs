@@ -640,12 +640,21 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
                     hot.PendingLocalSignals++;
                 }
                 durable = local.Count == 0 ? messages : messages.Where(m => !hot.DeferredOutbox.ContainsKey(m.Id)).ToList();
-                // A stored message this process's knowledge does not include: the next episode reads storage.
-                if (durable.Count > 0) hot.Dirty = true;
             }
         }
         if (durable.Count == 0) return;
+        await WriteInboxAsync(instanceId, hot, durable, ct).ConfigureAwait(false);
+        if (hot is not null)
+        {
+            // A stored message this process's knowledge does not include: the next episode reads storage. Marked only
+            // once the row is there, so that a read in between cannot clear the mark without seeing the message.
+            lock (hot.Gate) hot.Dirty = true;
+        }
+    }
 
+    /// <summary>Stores delivered messages (first copy wins), with the sent-ahead marker unless the instance is known to exist.</summary>
+    private async Task WriteInboxAsync(string instanceId, HotInstance? hot, IReadOnlyList<OrchestrationMessage> durable, CancellationToken ct)
+    {
         // Messages may arrive before the instance exists (an event sent to an id not started yet): unless this
         // process knows the instance exists, the marker tells its creation to read them.
         var exists = false;
