@@ -37,6 +37,8 @@ public static partial class DurableTaskServiceCollectionExtensions
                     ConnectionString = options.AzureStorage.ConnectionString ?? "",
                     TaskHubName = options.AzureStorage.TaskHubName,
                     MaxPayloadBytes = options.MaxPayloadBytes,
+                    WriteBehindWindow = options.AzureStorage.WriteBehindWindow,
+                    LocalStarts = options.AzureStorage.LocalStarts,
                 },
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILoggerFactory>()?.CreateLogger("Orchestrator.Durable.AzureStorage"));

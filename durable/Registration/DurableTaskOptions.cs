@@ -19,6 +19,18 @@ public sealed class DurableTaskAzureStorageOptions
     public string? ConnectionString { get; set; }
     /// <summary>Prefix of the tables, queues and blob container of this hub (letters and digits).</summary>
     public string TaskHubName { get; set; } = "orchestrator";
+
+    /// <summary>
+    /// Write-behind: episodes whose effects stay in this process (local activities and their results) are written
+    /// together with the instance's next episode that has an outside effect, or after at most this long. Other
+    /// processes see such progress (custom status, history) up to this much later; ends, timers, events and
+    /// sub-orchestrations are never deferred, and this process always sees its own progress. Zero: write every
+    /// episode before going on (each instance's state row is then never behind).
+    /// </summary>
+    public TimeSpan WriteBehindWindow { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Start instances created in a process that also runs a worker in that process, without a queue round trip.</summary>
+    public bool LocalStarts { get; set; } = true;
 }
 
 public sealed class DurableTaskWorkerOptions

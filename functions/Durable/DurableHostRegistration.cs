@@ -68,6 +68,8 @@ internal sealed class DurableTaskOptionsValidator : IValidateOptions<DurableTask
             errors.Add($"Durable:AzureStorage:TaskHubName '{options.AzureStorage.TaskHubName}' must be 1 to 40 letters and digits, starting with a letter (it prefixes table, queue and container names).");
         }
         if (options.MaxPayloadBytes <= 0) errors.Add("Durable:MaxPayloadBytes must be positive.");
+        if (options.AzureStorage.WriteBehindWindow < TimeSpan.Zero || options.AzureStorage.WriteBehindWindow > TimeSpan.FromMinutes(1))
+            errors.Add($"Durable:AzureStorage:WriteBehindWindow is {options.AzureStorage.WriteBehindWindow}; give 00:00:00 (off) up to 00:01:00 (other processes see an instance's progress at most this late).");
         var w = options.Worker;
         if (w.MaxConcurrentActivities < 1) errors.Add("Durable:Worker:MaxConcurrentActivities must be at least 1.");
         if (w.MaxConcurrentOrchestrations < 1) errors.Add("Durable:Worker:MaxConcurrentOrchestrations must be at least 1.");

@@ -86,12 +86,15 @@ public sealed class ConfigurationTests : IDisposable
         var durable = host.Services.GetRequiredService<IOptions<DurableTaskOptions>>().Value;
         Assert.Equal("orchestrator", durable.AzureStorage.TaskHubName);
         Assert.Contains("127.0.0.1:10002", durable.AzureStorage.ConnectionString);
+        Assert.Equal(TimeSpan.FromSeconds(2), durable.AzureStorage.WriteBehindWindow);
+        Assert.True(durable.AzureStorage.LocalStarts);
     }
 
     [Theory]
     [InlineData("Durable:Backend", "Postgres", "Durable:Backend is 'Postgres'")]
     [InlineData("Durable:AzureStorage:TaskHubName", "my-hub", "TaskHubName 'my-hub'")]
     [InlineData("Durable:Worker:MaxConcurrentActivities", "0", "MaxConcurrentActivities must be at least 1")]
+    [InlineData("Durable:AzureStorage:WriteBehindWindow", "00:05:00", "Durable:AzureStorage:WriteBehindWindow is 00:05:00")]
     [InlineData("Management:DefaultPageSize", "5000", "Management:DefaultPageSize is 5000")]
     [InlineData("Health:StorageTimeoutSeconds", "0", "Health:StorageTimeoutSeconds")]
     public async Task Invalid_settings_stop_the_host_at_start_with_a_message_naming_the_setting(string key, string value, string message)
