@@ -46,6 +46,9 @@ builder.Services.AddKeyedSingleton<IOrchestrationStore>(DurableTaskOptions.Azure
         TaskHubName = hub,
         LocalDispatch = local,
         LocalActivityRecheck = TimeSpan.FromSeconds(3),
+        // Short enough that episodes after the first are written behind too (the stored wake time, at most
+        // LocalActivityRecheck ahead, must lie beyond two windows), so crashes also lose unwritten episodes.
+        WriteBehindWindow = TimeSpan.FromMilliseconds(500),
         IndexRecheckAfter = TimeSpan.FromSeconds(2),
         IndexRecheckMax = TimeSpan.FromSeconds(10),
     }, sp.GetRequiredService<TimeProvider>());
