@@ -60,6 +60,10 @@ internal interface IOrchestrationStore
     /// only after it, and a consumed row that reappears after a crash is recognised by the engine through
     /// the MessageId recorded in history). Must support thousands of history and outbox rows in one commit.
     /// The store also updates its query index (may lag briefly; repaired later).
+    /// A store may keep a commit whose every effect stays in this process (local activities and their results) in
+    /// memory and write it together with a later one (the Azure store's write-behind): the returned token then
+    /// stands for this process's version, readers in other processes see the instance as of the last write, and a
+    /// crash loses the unwritten episodes together (replay from the stored state redoes them).
     /// </summary>
     Task<CommitResult> CommitEpisodeAsync(EpisodeCommit commit, string expectedETag, CancellationToken ct);
 
