@@ -13,7 +13,7 @@ namespace Orchestrator.Durable.AzureStorage;
 /// activity queues and the payload container. Every change of an instance is one conditional commit on its state
 /// row's ETag (<see cref="PartitionTransactionWriter"/>); everything else is idempotent.
 /// </summary>
-internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationStore
+internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationStore, IAsyncDisposable, IDisposable
 {
     private readonly TaskHubResources _hub;
     private readonly AzureStorageStoreOptions _options;
@@ -107,6 +107,46 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
             Volatile.Write(ref _flushing, 0);
         }
     }
+
+    /// <summary>
+    /// Writes every instance's unwritten episodes now (a process stopping gracefully keeps its progress). Failures
+    /// are logged: what stays unwritten is redone by replay after the instance is woken again.
+    /// </summary>
+    public async Task FlushAllAsync(CancellationToken ct = default)
+    {
+        foreach (var (id, hot) in _unwritten)
+        {
+            try
+            {
+                await FlushAsync(hot, id, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _logger.LogWarning(e, "Writing the episodes of {InstanceId} held in memory failed at shutdown; replay will redo them.", id);
+            }
+        }
+    }
+
+    /// <summary>Called by the DI container when the host stops: writes what is held in memory (at most 10 s).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await FlushAllAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        lock (_flushTimerLock)
+        {
+            _flushTimer?.Dispose();
+            _flushTimer = null;
+        }
+    }
+
+    /// <summary>Synchronous disposal (a host disposed without await): the same as <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private HotInstance Hot(string instanceId)
     {

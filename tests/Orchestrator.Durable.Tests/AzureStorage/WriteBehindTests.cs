@@ -115,6 +115,21 @@ public sealed class WriteBehindTests(AzuriteFixture fixture) : StoreTestBase(fix
     }
 
     [Fact]
+    public async Task A_store_disposed_when_its_host_stops_writes_the_episodes_it_holds()
+    {
+        const string id = "wb-stop";
+        await StartWithLocalActivityAsync(id);
+        var other = SecondStore();
+        Assert.Equal(0, (await other.GetInstanceAsync(id, Ct))!.HistoryLength);
+
+        await Store.DisposeAsync();
+
+        var stored = (await other.GetInstanceAsync(id, Ct))!;
+        Assert.Equal(OrchestrationRuntimeStatus.Running, stored.Status);
+        Assert.Equal(3, stored.HistoryLength);
+    }
+
+    [Fact]
     public async Task A_commit_by_another_process_wins_and_the_unwritten_episodes_are_dropped()
     {
         const string id = "wb-race";
