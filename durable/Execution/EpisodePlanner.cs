@@ -60,7 +60,7 @@ internal sealed class EpisodePlanner(OrchestrationCatalog catalog, ILoggerFactor
         }
 
         if (terminate is not null)
-            return Terminate(state, ready, terminate, now);
+            return Terminate(state, history, ready, terminate, now);
 
         var notStarted = state.HistoryLength == 0 && start is null;
         var suspended = state.Status == OrchestrationRuntimeStatus.Suspended;
@@ -293,12 +293,33 @@ internal sealed class EpisodePlanner(OrchestrationCatalog catalog, ILoggerFactor
         }, [null]);
     }
 
-    private static EpisodePlan Terminate(InstanceState state, IReadOnlyList<OrchestrationMessage> ready, OrchestrationMessage terminate, DateTimeOffset now)
+    /// <summary>
+    /// Ends the instance as Terminated, and terminates the sub-orchestrations it started that have not ended: nobody
+    /// would be left to hear their results (a project terminated by ops must not leave its items escalating).
+    /// </summary>
+    private static EpisodePlan Terminate(InstanceState state, IReadOnlyList<HistoryEvent> history, IReadOnlyList<OrchestrationMessage> ready,
+        OrchestrationMessage terminate, DateTimeOffset now)
     {
-        var history = new List<HistoryEvent> { Started(now), Stamp(terminate, now) };
+        var newHistory = new List<HistoryEvent> { Started(now), Stamp(terminate, now) };
         var failure = new TaskFailureDetails("Terminated", $"Orchestration '{state.InstanceId}' was terminated.", null, null);
-        return Finish(state, history, ready.Select(r => r.Id).ToList(), now, OrchestrationRuntimeStatus.Terminated,
-            terminate.Event.Result, null, state.CustomStatus, [], parentFailure: failure);
+        var reason = DurableJson.Serialize($"Parent orchestration '{state.InstanceId}' was terminated.");
+        var ended = history.Where(h => h.EventType is HistoryEventType.SubOrchestrationInstanceCompleted or HistoryEventType.SubOrchestrationInstanceFailed)
+            .Select(h => h.TaskScheduledId).ToHashSet();
+        var outbox = history
+            .Where(h => h.EventType == HistoryEventType.SubOrchestrationInstanceCreated && h.InstanceId is not null && !ended.Contains(h.EventId))
+            .Select(h => new OutboxEntry
+            {
+                Id = MessageIds.OutboxChildTermination(state.ExecutionId, h.EventId),
+                Message = new OrchestrationMessage
+                {
+                    Id = MessageIds.ChildTermination(state.InstanceId, state.ExecutionId, h.EventId), TargetInstanceId = h.InstanceId!,
+                    EnqueuedAt = now,
+                    Event = new HistoryEvent { EventType = HistoryEventType.ExecutionTerminated, Timestamp = now, Result = reason },
+                },
+            })
+            .ToList();
+        return Finish(state, newHistory, ready.Select(r => r.Id).ToList(), now, OrchestrationRuntimeStatus.Terminated,
+            terminate.Event.Result, null, state.CustomStatus, outbox, parentFailure: failure);
     }
 
     private static EpisodePlan Finish(InstanceState state, List<HistoryEvent> newHistory, List<string> consumed, DateTimeOffset now,

@@ -19,8 +19,10 @@ internal static class MessageIds
         ? $"raise|{Guid.NewGuid():N}"
         : $"raise|key|{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(idempotencyKey)))}";
     public static string Control(string kind) => $"{kind}|{Guid.NewGuid():N}";
+    public static string ChildTermination(string parentInstanceId, string parentExecutionId, int taskId) => $"kill|{parentInstanceId}|{parentExecutionId}|{taskId}";
 
     public static string OutboxActivity(string executionId, int taskId) => $"a|{executionId}|{taskId}";
     public static string OutboxMessage(string executionId, int eventId) => $"m|{executionId}|{eventId}";
     public static string OutboxParent(string executionId) => $"p|{executionId}";
+    public static string OutboxChildTermination(string executionId, int taskId) => $"k|{executionId}|{taskId}";
 }

@@ -95,6 +95,39 @@ public sealed class SubOrchestrationTests
     }
 
     [Fact]
+    public async Task Terminating_a_parent_terminates_its_running_children_and_theirs_but_not_ended_ones()
+    {
+        await using var host = await DurableTestHost.StartAsync(r => r
+            .AddOrchestratorFunc<string?, string>("Stuck", async (ctx, _) => await ctx.WaitForExternalEvent<string>("Never"))
+            .AddOrchestratorFunc<string?, string>("Quick", (_, _) => Task.FromResult("done"))
+            .AddOrchestratorFunc<string?, string>("Middle", async (ctx, _) =>
+                await ctx.CallSubOrchestratorAsync<string>("Stuck", null, new SubOrchestrationOptions("grandchild")))
+            .AddOrchestratorFunc<string?, string>("Top", async (ctx, _) =>
+            {
+                await ctx.CallSubOrchestratorAsync<string>("Quick", null, new SubOrchestrationOptions("quick-child"));
+                var a = ctx.CallSubOrchestratorAsync<string>("Middle", null, new SubOrchestrationOptions("middle-child"));
+                var b = ctx.CallSubOrchestratorAsync<string>("Stuck", null, new SubOrchestrationOptions("stuck-sibling"));
+                await Task.WhenAll(a, b);
+                return "unreachable";
+            }));
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Top", null, new StartOrchestrationOptions { InstanceId = "top" });
+        await host.RunUntilIdleAsync();
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await host.Client.GetInstanceAsync("grandchild"))!.RuntimeStatus);
+
+        await host.Client.TerminateInstanceAsync(id, "project withdrawn");
+        await host.RunUntilIdleAsync();
+
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await host.Client.GetInstanceAsync(id))!.RuntimeStatus);
+        foreach (var child in new[] { "middle-child", "stuck-sibling", "grandchild" })
+        {
+            var meta = (await host.Client.GetInstanceAsync(child, getInputsAndOutputs: true))!;
+            Assert.Equal(OrchestrationRuntimeStatus.Terminated, meta.RuntimeStatus);
+            Assert.Contains("was terminated", meta.ReadOutputAs<string>());
+        }
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await host.Client.GetInstanceAsync("quick-child"))!.RuntimeStatus);
+    }
+
+    [Fact]
     public async Task Default_child_id_is_derived_from_the_parent_and_stable()
     {
         await using var host2 = await DurableTestHost.StartAsync(r => r

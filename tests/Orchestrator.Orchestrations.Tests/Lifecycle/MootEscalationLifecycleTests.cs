@@ -233,4 +233,23 @@ public sealed class MootEscalationLifecycleTests
         Assert.Equal(OrchestrationRuntimeStatus.Completed, target!.RuntimeStatus);
         Assert.Equal("done", target.ReadOutputAs<string>());
     }
+
+    [Fact]
+    public async Task A_project_terminated_by_ops_takes_its_items_and_open_meeting_with_it_and_nobody_is_escalated_later()
+    {
+        await using var t = await LightningEscalatedAsync();
+
+        await t.Client.TerminateInstanceAsync(InstanceIds.Project(Code), "withdrawn by the applicant");
+        await t.Host.RunUntilIdleAsync();
+
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await t.Client.GetInstanceAsync(InstanceIds.Project(Code)))!.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await MeetingAsync(t, Code, 1)).RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await t.Client.GetInstanceAsync(InstanceIds.Item(Code, "S1-LIGHTNING")))!.RuntimeStatus);
+
+        // Months later: no leadership escalation and no reminder for the terminated project.
+        var before = (await t.Outbox.ListAsync(Code)).Count;
+        await t.AdvanceToAsync(Bj("2026-07-01 09:00"));
+        Assert.Equal(before, (await t.Outbox.ListAsync(Code)).Count);
+        Assert.DoesNotContain(await t.Outbox.ListAsync(Code), n => n.Kind is "leadership-escalation" or "leadership-overdue");
+    }
 }
