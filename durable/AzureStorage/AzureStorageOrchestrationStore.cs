@@ -557,8 +557,23 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
             && commit.NewOutbox.All(o => o.Activity is not null)
             && set.Age < window
             && set.RowCount <= _options.WriteBehindMaxRows
-            // The sweep must not find the stored state due meanwhile: another worker would redo the episodes.
-            && (set.Stored.NextWakeAt is not { } due || due > now + window + window);
+            && SweepFindsSoon(set.Stored, now, window);
+    }
+
+    /// <summary>
+    /// If this process dies holding unwritten episodes, the sweep must find the stored state soon (it then reads the
+    /// messages those episodes consumed and re-sends their activities), but not during the window (another worker
+    /// would redo the episodes while this one still writes them). Soon: the stored wake time is at most
+    /// <see cref="AzureStorageStoreOptions.LocalActivityRecheck"/> ahead (a state written with local activities out),
+    /// or the instance is a Pending one the sweep starts after <see cref="AzureStorageStoreOptions.IndexRecheckAfter"/>.
+    /// A state waiting days for a timer does not qualify: a message consumed meanwhile would wait for the timer.
+    /// </summary>
+    private bool SweepFindsSoon(InstanceState stored, DateTimeOffset now, TimeSpan window)
+    {
+        var notBefore = now + window + window;
+        return stored.NextWakeAt is { } due
+            ? due > notBefore && due <= now + _options.LocalActivityRecheck
+            : stored is { Status: OrchestrationRuntimeStatus.Pending, HistoryLength: 0 } && stored.CreatedAt + _options.IndexRecheckAfter > notBefore;
     }
 
     /// <summary>

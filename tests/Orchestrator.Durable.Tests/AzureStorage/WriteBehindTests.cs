@@ -11,8 +11,15 @@ namespace Orchestrator.Durable.Tests.AzureStorage;
 [Collection(AzuriteCollection.Name)]
 public sealed class WriteBehindTests(AzuriteFixture fixture) : StoreTestBase(fixture)
 {
-    // Long enough that nothing is written behind the tests' backs, except where a test uses its own store.
-    internal override AzureStorageStoreOptions Options(string hub) => base.Options(hub) with { WriteBehindWindow = TimeSpan.FromMinutes(5) };
+    // A window long enough that nothing is written behind the tests' backs (except where a test uses its own store),
+    // and sweep intervals longer still: writing behind is allowed only while the sweep would not find the stored state
+    // within two windows.
+    internal override AzureStorageStoreOptions Options(string hub) => base.Options(hub) with
+    {
+        WriteBehindWindow = TimeSpan.FromMinutes(5),
+        LocalActivityRecheck = TimeSpan.FromHours(1),
+        IndexRecheckAfter = TimeSpan.FromHours(1),
+    };
 
     /// <summary>Creates the instance and commits its first episode (one local activity scheduled); returns that episode's snapshot.</summary>
     private async Task<(InstanceSnapshot Loaded, CommitResult Result)> StartWithLocalActivityAsync(string id, AzureStorageOrchestrationStore? store = null)
@@ -188,6 +195,46 @@ public sealed class WriteBehindTests(AzuriteFixture fixture) : StoreTestBase(fix
         var stored = (await SecondStore().LoadInstanceAsync(id, includeHistory: true, Clock.GetUtcNow(), Ct))!;
         Assert.Equal(3, stored.History!.Count);
         Assert.Equal("evt-1", Assert.Single(stored.ReadyInbox).Id);
+    }
+
+    [Fact]
+    public async Task An_event_consumed_while_the_stored_state_waits_without_a_near_wake_time_is_written_at_once()
+    {
+        // Stored: running, waiting for an event, nothing due (a crash after consuming the event in memory would leave
+        // it unprocessed until some other wake-up).
+        const string id = "wb-waiting";
+        Assert.True((await Store.CreateInstanceAsync(NewState(id), StartMessage(id), Ct)).Created);
+        var loaded = (await Store.LoadInstanceAsync(id, includeHistory: true, Clock.GetUtcNow(), Ct))!;
+        var waiting = await Store.CommitEpisodeAsync(new EpisodeCommit
+        {
+            InstanceId = id,
+            NewState = loaded.State with { Status = OrchestrationRuntimeStatus.Running, HistoryLength = 2, NextWakeAt = null },
+            NewHistory = [new() { EventType = HistoryEventType.OrchestratorStarted, Timestamp = Start }, loaded.ReadyInbox[0].Event],
+            ConsumedMessageIds = [loaded.ReadyInbox[0].Id],
+        }, loaded.ETag, Ct);
+        Assert.True(waiting.Succeeded);
+
+        var approval = new OrchestrationMessage
+        {
+            Id = "evt-approve", TargetInstanceId = id, EnqueuedAt = Start,
+            Event = new HistoryEvent { EventType = HistoryEventType.EventRaised, Name = "Approval", Input = "true", Timestamp = Start },
+        };
+        await Store.DeliverMessagesAsync(id, [approval], Ct);
+        var withEvent = (await Store.LoadInstanceAsync(id, includeHistory: false, Clock.GetUtcNow(), Ct))!;
+        var consumed = await Store.CommitEpisodeAsync(new EpisodeCommit
+        {
+            InstanceId = id,
+            NewState = withEvent.State with { HistoryLength = 5 },
+            NewHistory = [new() { EventType = HistoryEventType.OrchestratorStarted, Timestamp = Start }, withEvent.ReadyInbox[0].Event, Scheduled(0)],
+            ConsumedMessageIds = ["evt-approve"],
+            NewOutbox = [ActivityOutbox(id, 0)], // a local activity: only this keeps it from being written behind
+        }, withEvent.ETag, Ct);
+        Assert.True(consumed.Succeeded);
+
+        var stored = (await SecondStore().LoadInstanceAsync(id, includeHistory: true, Clock.GetUtcNow(), Ct))!;
+        Assert.Equal(5, stored.History!.Count);
+        Assert.Empty(stored.ReadyInbox);
+        Assert.NotNull(stored.State.NextWakeAt); // the local activity's re-check: the sweep finds it if this process dies
     }
 
     [Fact]
