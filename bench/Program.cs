@@ -11,11 +11,12 @@ using Orchestrator.Tests.Shared;
 
 // Throughput bench of the engine on the Azure Storage backend. Usage:
 //   dotnet run -c Release --project bench -- [--scenario hello5|fanout1000] [--count N] [--workers N]
-//     [--connection "<connection string>"] [--orchestrations C] [--activities C] [--hub name]
+//     [--connection "<connection string>"] [--orchestrations C] [--activities C] [--hub name] [--write-behind-ms M]
 // Without --connection it starts a private Azurite (on-disk data in a temp folder) and deletes it afterwards.
 var options = BenchOptions.Parse(args);
 Console.WriteLine($"bench: scenario={options.Scenario} count={options.Count} workers={options.Workers} " +
-                  $"orchestrations={options.MaxOrchestrations} activities={options.MaxActivities} cores={Environment.ProcessorCount}");
+                  $"orchestrations={options.MaxOrchestrations} activities={options.MaxActivities} write-behind={options.WriteBehind.TotalMilliseconds} ms " +
+                  $"cores={Environment.ProcessorCount}");
 
 AzuriteInstance? azurite = null;
 var connection = options.Connection;
@@ -134,7 +135,7 @@ static async Task<IHost> StartWorkerAsync(string connection, string hub, Storage
     // All workers share one operation counter (keyed store registration is replaced by one that uses it).
     builder.Services.AddKeyedSingleton<IOrchestrationStore>(DurableTaskOptions.AzureStorageBackend, (sp, _) =>
         new AzureStorageOrchestrationStore(
-            new AzureStorageStoreOptions { ConnectionString = connection, TaskHubName = hub },
+            new AzureStorageStoreOptions { ConnectionString = connection, TaskHubName = hub, WriteBehindWindow = options.WriteBehind },
             sp.GetRequiredService<TimeProvider>(), null, counter));
     var host = builder.Build();
     await host.StartAsync();
@@ -225,6 +226,8 @@ namespace Orchestrator.Bench
         public int Warmup { get; init; } = 50;
         public string? Connection { get; init; }
         public string? Hub { get; init; }
+        /// <summary>The store's write-behind window (0: every episode written before the engine goes on).</summary>
+        public TimeSpan WriteBehind { get; init; } = new AzureStorageStoreOptions { ConnectionString = "", TaskHubName = "" }.WriteBehindWindow;
 
         public static BenchOptions Parse(string[] args)
         {
@@ -243,6 +246,7 @@ namespace Orchestrator.Bench
                     "--warmup" => o with { Warmup = Int() },
                     "--connection" => o with { Connection = Next() },
                     "--hub" => o with { Hub = Next() },
+                    "--write-behind-ms" => o with { WriteBehind = TimeSpan.FromMilliseconds(Int()) },
                     _ => throw new ArgumentException($"Unknown argument '{args[i]}'."),
                 };
             }
