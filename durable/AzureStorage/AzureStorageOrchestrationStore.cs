@@ -683,10 +683,12 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
         // Results of activities this process ran from its local channel stay in memory: the activity's outbox row
         // is their durable record until an episode commits them.
         var durable = messages;
+        var exists = false;
         if (_hot.TryGetValue(instanceId, out var hot))
         {
             lock (hot.Gate)
             {
+                exists = hot.StoredETag is not null;
                 var local = messages.Where(m => hot.DeferredOutbox.ContainsKey(m.Id)).ToList();
                 foreach (var m in local)
                 {
@@ -698,7 +700,9 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
             }
         }
         if (durable.Count == 0) return;
-        await WriteInboxAsync(instanceId, hot, durable, ct).ConfigureAwait(false);
+        // Messages may arrive before the instance exists (an event sent to an id not started yet): unless this
+        // process knows the instance exists, the marker tells its creation to read them.
+        await WriteInboxAsync(instanceId, durable, withAheadMarker: !exists, ct).ConfigureAwait(false);
         if (hot is not null)
         {
             // A stored message this process's knowledge does not include: the next episode reads storage. Marked only
@@ -707,17 +711,12 @@ internal sealed partial class AzureStorageOrchestrationStore : IOrchestrationSto
         }
     }
 
-    /// <summary>Stores delivered messages (first copy wins), with the sent-ahead marker unless the instance is known to exist.</summary>
-    private async Task WriteInboxAsync(string instanceId, HotInstance? hot, IReadOnlyList<OrchestrationMessage> durable, CancellationToken ct)
+    /// <summary>Stores delivered messages (first copy wins), with the sent-ahead marker row when asked.</summary>
+    private async Task WriteInboxAsync(string instanceId, IReadOnlyList<OrchestrationMessage> durable, bool withAheadMarker, CancellationToken ct)
     {
-        // Messages may arrive before the instance exists (an event sent to an id not started yet): unless this
-        // process knows the instance exists, the marker tells its creation to read them.
-        var exists = false;
-        if (hot is not null)
-        {
-            lock (hot.Gate) exists = hot.StoredETag is not null;
-        }
-        var marker = exists ? null : new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(instanceId, InstanceRows.AheadKey));
+        var marker = withAheadMarker
+            ? new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(instanceId, InstanceRows.AheadKey))
+            : null;
         if (durable.Count == 1 && marker is null)
         {
             var row = await InstanceRows.ToInboxRowAsync(durable[0], gen: null, _blobs, ct).ConfigureAwait(false);

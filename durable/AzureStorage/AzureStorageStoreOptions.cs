@@ -59,7 +59,7 @@ internal sealed record AzureStorageStoreOptions
     /// six. Other processes (and the sweep) see the instance's progress up to this much later; a crash loses only
     /// work that replay redoes. Zero: every episode is written before the engine goes on.
     /// </summary>
-    public TimeSpan WriteBehindWindow { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan WriteBehindWindow { get; init; } = DurableTaskAzureStorageOptions.DefaultWriteBehindWindow;
 
     /// <summary>Most rows a write-behind set may collect before it is written (one table transaction holds 100).</summary>
     public int WriteBehindMaxRows { get; init; } = 90;

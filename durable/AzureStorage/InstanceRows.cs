@@ -44,13 +44,6 @@ internal static class InstanceRows
     public static string InboxKey(string messageId) => InboxPrefix + messageId;
     public static string OutboxKey(string outboxId) => OutboxPrefix + outboxId;
 
-    public static bool TryParseHistoryKey(string rowKey, out int seq)
-    {
-        seq = -1;
-        return rowKey.StartsWith(HistoryPrefix, StringComparison.Ordinal)
-            && int.TryParse(rowKey.AsSpan(HistoryPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out seq);
-    }
-
     /// <summary>Generation of the commit that wrote a row; null for rows written outside commits (deliveries).</summary>
     public static long? GenOf(TableEntity row) => row.TryGetValue(Gen, out var g) ? Convert.ToInt64(g, CultureInfo.InvariantCulture) : null;
 

@@ -27,10 +27,12 @@ public sealed class DurableTaskAzureStorageOptions
     /// sub-orchestrations are never deferred, and this process always sees its own progress. Zero: write every
     /// episode before going on (each instance's state row is then never behind).
     /// </summary>
-    public TimeSpan WriteBehindWindow { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan WriteBehindWindow { get; set; } = DefaultWriteBehindWindow;
 
     /// <summary>Start instances created in a process that also runs a worker in that process, without a queue round trip.</summary>
     public bool LocalStarts { get; set; } = true;
+
+    internal static readonly TimeSpan DefaultWriteBehindWindow = TimeSpan.FromSeconds(2);
 }
 
 public sealed class DurableTaskWorkerOptions
