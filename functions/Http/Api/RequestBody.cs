@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Orchestrator.Functions.Http.Api;
@@ -28,32 +26,7 @@ public static partial class RequestBodies
     public static async Task<RequestBody<T>> ReadAsync<T>(HttpContext context, CancellationToken ct, bool allowEmpty = false) where T : class
     {
         var limit = context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes;
-        var request = context.Request;
-        if (request.ContentLength > limit) return new(null, ApiProblems.PayloadTooLarge(limit));
-        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = limit;
-
-        using var buffer = new MemoryStream();
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-            {
-                if (buffer.Length + read > limit) return new(null, ApiProblems.PayloadTooLarge(limit));
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return new(null, ApiProblems.PayloadTooLarge(limit));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-
-        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (await BoundedRequestBody.ReadAsync(context.Request, limit, ct) is not { } bytes) return new(null, ApiProblems.PayloadTooLarge(limit));
         if (bytes.Span.Trim(" \t\r\n"u8).IsEmpty)
         {
             return allowEmpty
