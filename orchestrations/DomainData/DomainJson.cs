@@ -9,6 +9,20 @@ public static class DomainJson
     /// <summary>Options used to read data files (camelCase, comments and trailing commas allowed, enums as strings).</summary>
     public static JsonSerializerOptions FileOptions { get; } = CreateFileOptions();
 
+    /// <summary>
+    /// The JSON of orchestration inputs, outputs, custom status, events and the lifecycle's table rows: web defaults
+    /// (camelCase) with enums as strings. The host gives it to the engine's data converter, so one shape is everywhere.
+    /// </summary>
+    public static JsonSerializerOptions Wire { get; } = CreateWireOptions();
+
+    private static JsonSerializerOptions CreateWireOptions()
+    {
+        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        o.Converters.Add(new JsonStringEnumConverter());
+        o.MakeReadOnly(populateMissingResolver: true);
+        return o;
+    }
+
     private static JsonSerializerOptions CreateFileOptions()
     {
         var o = new JsonSerializerOptions(JsonSerializerDefaults.Web)

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Options;
-using Orchestrator.Durable;
+using Microsoft.Extensions.Configuration;
 
 namespace Orchestrator.Orchestrations.Infrastructure;
 
@@ -9,22 +8,22 @@ namespace Orchestrator.Orchestrations.Infrastructure;
 /// The lifecycle's own Azure tables (credit registry, notification outbox, SLA reports), on the storage account
 /// of the engine (<c>Durable:AzureStorage:ConnectionString</c>). Tables are created on first use.
 /// </summary>
-public sealed class LifecycleTables(IOptions<DurableTaskOptions> durable)
+public sealed class LifecycleTables(string? connectionString)
 {
+    /// <summary>The connection string of the lifecycle tables: <c>Lifecycle:Tables:ConnectionString</c>, else the engine's.</summary>
+    public static string? ConnectionString(IConfiguration configuration) =>
+        configuration["Lifecycle:Tables:ConnectionString"] is { Length: > 0 } own ? own : configuration["Durable:AzureStorage:ConnectionString"] ?? "UseDevelopmentStorage=true";
+
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new();
     private TableServiceClient? _service;
-
-    /// <summary>True when the engine runs on the in-memory store: the lifecycle then uses its in-memory twins.</summary>
-    public static bool UseInMemory(DurableTaskOptions options) =>
-        string.Equals(options.Backend, DurableTaskOptions.InMemoryBackend, StringComparison.OrdinalIgnoreCase);
 
     public Task<TableClient> GetAsync(string name) => _tables.GetOrAdd(name, n => new Lazy<Task<TableClient>>(() => CreateAsync(n))).Value;
 
     private async Task<TableClient> CreateAsync(string name)
     {
-        var cs = durable.Value.AzureStorage.ConnectionString;
+        var cs = connectionString;
         if (string.IsNullOrWhiteSpace(cs))
-            throw new InvalidOperationException("Durable:AzureStorage:ConnectionString is empty: the lifecycle tables need it (or set Durable:Backend to InMemory).");
+            throw new InvalidOperationException("Durable:AzureStorage:ConnectionString is empty: the lifecycle tables need the storage account's connection string.");
         _service ??= new TableServiceClient(cs);
         var table = _service.GetTableClient(name);
         await table.CreateIfNotExistsAsync();

@@ -3,7 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Orchestrator.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Worker;
 using Orchestrator.Orchestrations.Clocks;
 using Orchestrator.Orchestrations.Credit;
 using Orchestrator.Orchestrations.Infrastructure;
@@ -23,7 +24,7 @@ public static class LifecycleServiceCollectionExtensions
     /// <summary>
     /// Registers the lifecycle: the approval domain (if not yet), options from section <c>Lifecycle</c>, the orchestrators
     /// (<see cref="LifecycleOrchestrators"/>) and activities in the engine's registry, the credit registry, notification
-    /// outbox and SLA report store (Azure tables, or in-memory twins when <c>Durable:Backend</c> is InMemory), the
+    /// outbox and SLA report store (Azure tables on the engine's storage account), the
     /// notification drain loop with the log sender, <see cref="IProjectCommands"/>, <see cref="IProjectQueries"/> and
     /// <see cref="SlaSweepService"/>. Registrations made before this call (e.g. a real <see cref="INotificationSender"/>) win.
     /// </summary>
@@ -38,37 +39,22 @@ public static class LifecycleServiceCollectionExtensions
         if (section["SlaMarginDays"] is { Length: > 0 })
             services.PostConfigure<ClockOptions>(o => o.WarningMarginDays = int.Parse(section["SlaMarginDays"]!));
 
-        services.AddDurableTask(registry =>
-        {
-            registry.AddOrchestrator<ProjectLifecycleOrchestrator>(LifecycleOrchestrators.Project);
-            registry.AddOrchestrator<ApprovalItemOrchestrator>(LifecycleOrchestrators.Item);
-            registry.AddOrchestrator<JointMeetingOrchestrator>(LifecycleOrchestrators.JointMeeting);
-            registry.AddActivity<FetchCredit>(LifecycleActivities.FetchCredit);
-            registry.AddActivity<BuildApprovalPlan>(LifecycleActivities.BuildApprovalPlan);
-            registry.AddActivity<RecordFiling>(LifecycleActivities.RecordFiling);
-            registry.AddActivity<PublishCommitments>(LifecycleActivities.PublishCommitments);
-            registry.AddActivity<Notify>(LifecycleActivities.Notify);
-            registry.AddActivity<RecordCreditEvent>(LifecycleActivities.RecordCreditEvent);
-        });
+        services.AddDurableTaskWorker(worker => worker.AddTasks(AddLifecycleTasks));
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<LifecycleTables>();
+        services.TryAddSingleton(sp => new LifecycleTables(LifecycleTables.ConnectionString(configuration)));
         services.TryAddSingleton<ICreditRegistry>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<LifecycleOptions>>().Value;
             var seedPath = CreditSeed.Resolve(sp.GetRequiredService<IOptions<DomainOptions>>().Value.EffectiveDataPath, o.CreditSeedFile);
             var seed = File.Exists(seedPath) ? CreditSeed.Load(seedPath) : [];
             var policy = sp.GetRequiredService<CreditPolicy>();
-            return InMemory(sp)
-                ? new InMemoryCreditRegistry(policy, seed)
-                : new TableCreditRegistry(sp.GetRequiredService<LifecycleTables>(), o.Tables.EnterpriseCredit, policy, seed);
+            return new TableCreditRegistry(sp.GetRequiredService<LifecycleTables>(), o.Tables.EnterpriseCredit, policy, seed);
         });
-        services.TryAddSingleton<INotificationOutbox>(sp => InMemory(sp)
-            ? new InMemoryNotificationOutbox()
-            : new TableNotificationOutbox(sp.GetRequiredService<LifecycleTables>(), sp.GetRequiredService<IOptions<LifecycleOptions>>().Value.Tables.Notifications));
-        services.TryAddSingleton<ISlaReportStore>(sp => InMemory(sp)
-            ? new InMemorySlaReportStore()
-            : new TableSlaReportStore(sp.GetRequiredService<LifecycleTables>(), sp.GetRequiredService<IOptions<LifecycleOptions>>().Value.Tables.SlaReports));
+        services.TryAddSingleton<INotificationOutbox>(sp =>
+            new TableNotificationOutbox(sp.GetRequiredService<LifecycleTables>(), sp.GetRequiredService<IOptions<LifecycleOptions>>().Value.Tables.Notifications));
+        services.TryAddSingleton<ISlaReportStore>(sp =>
+            new TableSlaReportStore(sp.GetRequiredService<LifecycleTables>(), sp.GetRequiredService<IOptions<LifecycleOptions>>().Value.Tables.SlaReports));
         services.AddHostedService<CreditSeedHostedService>();
         services.TryAddSingleton<INotificationSender, LogNotificationSender>();
         services.TryAddSingleton<NotificationDispatcher>();
@@ -80,5 +66,18 @@ public static class LifecycleServiceCollectionExtensions
         return services;
     }
 
-    private static bool InMemory(IServiceProvider sp) => LifecycleTables.UseInMemory(sp.GetRequiredService<IOptions<DurableTaskOptions>>().Value);
+    /// <summary>The lifecycle's orchestrators (<see cref="LifecycleOrchestrators"/>) and activities, for any worker's registry.</summary>
+    public static void AddLifecycleTasks(DurableTaskRegistry registry)
+    {
+        registry.AddOrchestrator<ProjectLifecycleOrchestrator>(LifecycleOrchestrators.Project);
+        registry.AddOrchestrator<ApprovalItemOrchestrator>(LifecycleOrchestrators.Item);
+        registry.AddOrchestrator<JointMeetingOrchestrator>(LifecycleOrchestrators.JointMeeting);
+        registry.AddActivity<LoadLifecycleRules>(LifecycleActivities.LoadLifecycleRules);
+        registry.AddActivity<FetchCredit>(LifecycleActivities.FetchCredit);
+        registry.AddActivity<BuildApprovalPlan>(LifecycleActivities.BuildApprovalPlan);
+        registry.AddActivity<RecordFiling>(LifecycleActivities.RecordFiling);
+        registry.AddActivity<PublishCommitments>(LifecycleActivities.PublishCommitments);
+        registry.AddActivity<Notify>(LifecycleActivities.Notify);
+        registry.AddActivity<RecordCreditEvent>(LifecycleActivities.RecordCreditEvent);
+    }
 }

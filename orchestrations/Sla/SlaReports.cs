@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Azure.Data.Tables;
-using Orchestrator.Durable;
+using Orchestrator.Orchestrations.DomainData;
 using Orchestrator.Orchestrations.Infrastructure;
 using Orchestrator.Orchestrations.Lifecycle;
 
@@ -43,8 +43,8 @@ public sealed class TableSlaReportStore(LifecycleTables tables, string tableName
     public async Task SaveAsync(SlaReport report, CancellationToken ct = default)
     {
         var table = await tables.GetAsync(tableName);
-        var json = JsonSerializer.Serialize(report, DurableJson.Options);
-        if (json.Length > MaxChars) json = JsonSerializer.Serialize(report with { Board = null }, DurableJson.Options);
+        var json = JsonSerializer.Serialize(report, DomainJson.Wire);
+        if (json.Length > MaxChars) json = JsonSerializer.Serialize(report with { Board = null }, DomainJson.Wire);
         var e = new TableEntity(report.Date.Year.ToString("0000"), report.Date.ToString("yyyy-MM-dd"))
         {
             ["Json"] = json, ["Green"] = report.Green, ["Yellow"] = report.Yellow, ["Red"] = report.Red, ["Skipped"] = report.Skipped,
@@ -56,6 +56,6 @@ public sealed class TableSlaReportStore(LifecycleTables tables, string tableName
     {
         var table = await tables.GetAsync(tableName);
         var r = await table.GetEntityIfExistsAsync<TableEntity>(date.Year.ToString("0000"), date.ToString("yyyy-MM-dd"), cancellationToken: ct);
-        return r.HasValue ? JsonSerializer.Deserialize<SlaReport>(r.Value!.GetString("Json"), DurableJson.Options) : null;
+        return r.HasValue ? JsonSerializer.Deserialize<SlaReport>(r.Value!.GetString("Json"), DomainJson.Wire) : null;
     }
 }

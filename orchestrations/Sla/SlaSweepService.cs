@@ -1,6 +1,6 @@
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orchestrator.Durable;
 using Orchestrator.Orchestrations.Calendar;
 using Orchestrator.Orchestrations.Infrastructure.Notifications;
 using Orchestrator.Orchestrations.Lifecycle;
@@ -37,17 +37,10 @@ public sealed class SlaSweepService(IProjectQueries queries, INotificationOutbox
         var escalated = new List<string>();
         foreach (var e in board.OverdueNotEscalated)
         {
-            try
-            {
-                await client.RaiseEventAsync(InstanceIds.Project(e.ProjectCode), LifecycleEvents.EscalateOverdue,
-                    new EscalateOverdue(e.ItemCode, $"{e.WorkingDaysLate} working day(s) past {e.DueDateLocal:yyyy-MM-dd}", $"sweep-{date:yyyyMMdd}-{e.ItemCode}"),
-                    new RaiseEventOptions { IdempotencyKey = $"sla-sweep-{date:yyyyMMdd}-{e.ItemCode}" }, ct);
-                escalated.Add($"{e.ProjectCode}/{e.ItemCode}");
-            }
-            catch (Exception ex) when (ex is OrchestrationNotRunningException or OrchestrationNotFoundException)
-            {
-                logger.LogWarning("SLA sweep: project {Project} is not running; {Item} not escalated", e.ProjectCode, e.ItemCode);
-            }
+            // The board lists running projects only; the key makes a repeated sweep of the same day apply once.
+            await client.RaiseEventAsync(InstanceIds.Project(e.ProjectCode), LifecycleEvents.EscalateOverdue,
+                new EscalateOverdue(e.ItemCode, $"{e.WorkingDaysLate} working day(s) past {e.DueDateLocal:yyyy-MM-dd}", $"sweep-{date:yyyyMMdd}-{e.ItemCode}"), ct);
+            escalated.Add($"{e.ProjectCode}/{e.ItemCode}");
         }
         var report = new SlaReport(date, now, null, board.Green, board.Yellow, board.Red, reminders.Count, escalated, board);
         await reports.SaveAsync(report, ct);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using Orchestrator.Durable;
+using Orchestrator.Orchestrations.DomainData;
 using Orchestrator.Orchestrations.Credit;
 using Orchestrator.Orchestrations.Lifecycle;
 
@@ -71,7 +71,7 @@ public sealed class TableCreditRegistry(LifecycleTables tables, string tableName
             catch (RequestFailedException ex) when (ex.Status == 409) { credit = await FindAsync(f.Uscc, ct); }
         }
         var filing = new CreditFiling(f.Uscc, f.ProjectCode, f.ProjectName, f.FiledAt, credit!.Score ?? policy.Options.Scoring.InitialScore);
-        var e = new TableEntity(pk, rk) { ["Json"] = JsonSerializer.Serialize(filing, DurableJson.Options) };
+        var e = new TableEntity(pk, rk) { ["Json"] = JsonSerializer.Serialize(filing, DomainJson.Wire) };
         try { await table.AddEntityAsync(e, ct); }
         catch (RequestFailedException ex) when (ex.Status == 409) { }
         return filing;
@@ -84,7 +84,7 @@ public sealed class TableCreditRegistry(LifecycleTables tables, string tableName
         foreach (var c in input.Commitments)
         {
             var p = new PublishedCommitment(input.Uscc, input.ProjectCode, c.ItemCode, c.DepartmentCode, c.Explanation, c.PublishedAt);
-            var e = new TableEntity(pk, LifecycleTables.Key($"commitment-{input.ProjectCode}-{c.ItemCode}")) { ["Json"] = JsonSerializer.Serialize(p, DurableJson.Options) };
+            var e = new TableEntity(pk, LifecycleTables.Key($"commitment-{input.ProjectCode}-{c.ItemCode}")) { ["Json"] = JsonSerializer.Serialize(p, DomainJson.Wire) };
             await table.UpsertEntityAsync(e, TableUpdateMode.Replace, ct);
         }
     }
@@ -97,14 +97,14 @@ public sealed class TableCreditRegistry(LifecycleTables tables, string tableName
         for (var attempt = 0; ; attempt++)
         {
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: ct);
-            if (existing.HasValue) return JsonSerializer.Deserialize<CreditEventEntry>(existing.Value!.GetString("Json"), DurableJson.Options)!;
+            if (existing.HasValue) return JsonSerializer.Deserialize<CreditEventEntry>(existing.Value!.GetString("Json"), DomainJson.Wire)!;
             var row = await table.GetEntityIfExistsAsync<TableEntity>(pk, CreditRow, cancellationToken: ct);
             var credit = row.HasValue ? FromEntity(row.Value!) : null;
             var (entry, updated) = CreditScoring.Apply(policy, credit, input);
             var creditEntity = ToEntity(updated, row.HasValue ? row.Value!.GetString("Name") : null);
             var actions = new List<TableTransactionAction>
             {
-                new(TableTransactionActionType.Add, new TableEntity(pk, rk) { ["Json"] = JsonSerializer.Serialize(entry, DurableJson.Options), ["Event"] = entry.Event.ToString() }),
+                new(TableTransactionActionType.Add, new TableEntity(pk, rk) { ["Json"] = JsonSerializer.Serialize(entry, DomainJson.Wire), ["Event"] = entry.Event.ToString() }),
                 row.HasValue
                     ? new(TableTransactionActionType.UpdateReplace, creditEntity, row.Value!.ETag)
                     : new(TableTransactionActionType.Add, creditEntity),
@@ -127,7 +127,7 @@ public sealed class TableCreditRegistry(LifecycleTables tables, string tableName
         var pk = LifecycleTables.Key(uscc);
         var list = new List<CreditEventEntry>();
         await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo("event-") >= 0 && x.RowKey.CompareTo("event.") < 0, cancellationToken: ct))
-            list.Add(JsonSerializer.Deserialize<CreditEventEntry>(e.GetString("Json"), DurableJson.Options)!);
+            list.Add(JsonSerializer.Deserialize<CreditEventEntry>(e.GetString("Json"), DomainJson.Wire)!);
         return list.OrderBy(e => e.At).ToList();
     }
 
@@ -137,11 +137,11 @@ public sealed class TableCreditRegistry(LifecycleTables tables, string tableName
         var pk = LifecycleTables.Key(uscc);
         var list = new List<PublishedCommitment>();
         await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo("commitment-") >= 0 && x.RowKey.CompareTo("commitment.") < 0, cancellationToken: ct))
-            list.Add(JsonSerializer.Deserialize<PublishedCommitment>(e.GetString("Json"), DurableJson.Options)!);
+            list.Add(JsonSerializer.Deserialize<PublishedCommitment>(e.GetString("Json"), DomainJson.Wire)!);
         return list;
     }
 
-    private static CreditFiling ReadFiling(TableEntity e) => JsonSerializer.Deserialize<CreditFiling>(e.GetString("Json"), DurableJson.Options)!;
+    private static CreditFiling ReadFiling(TableEntity e) => JsonSerializer.Deserialize<CreditFiling>(e.GetString("Json"), DomainJson.Wire)!;
 
     private static TableEntity ToEntity(EnterpriseCredit c, string? name) => new(LifecycleTables.Key(c.Uscc), CreditRow)
     {

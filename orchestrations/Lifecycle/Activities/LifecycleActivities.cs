@@ -1,6 +1,7 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
-using Orchestrator.Durable;
 using Orchestrator.Orchestrations.Calendar;
+using Orchestrator.Orchestrations.Clocks;
 using Orchestrator.Orchestrations.Credit;
 using Orchestrator.Orchestrations.Identifiers;
 using Orchestrator.Orchestrations.Infrastructure.Credit;
@@ -9,11 +10,21 @@ using Orchestrator.Orchestrations.Plan;
 
 namespace Orchestrator.Orchestrations.Lifecycle.Activities;
 
+/// <summary>
+/// The rules a project decides on (working-day calendar, warning margin, lifecycle limits) from the current configuration;
+/// recorded in the project's history, so a replay after a configuration change uses the rules the project started with.
+/// </summary>
+public sealed class LoadLifecycleRules(WorkingCalendar calendar, IOptions<ClockOptions> clock, IOptions<LifecycleOptions> options) : TaskActivity<string, LifecycleRules>
+{
+    public override Task<LifecycleRules> RunAsync(TaskActivityContext context, string projectCode) =>
+        Task.FromResult(LifecycleRules.From(calendar, clock.Value, options.Value));
+}
+
 /// <summary>Fetches the enterprise's credit (信用) from the registry; an unknown enterprise starts ungraded with the initial score.</summary>
 public sealed class FetchCredit(ICreditRegistry registry, CreditPolicy policy) : TaskActivity<string, EnterpriseCredit>
 {
     public override async Task<EnterpriseCredit> RunAsync(TaskActivityContext context, string uscc) =>
-        await registry.FindAsync(uscc, context.CancellationToken)
+        await registry.FindAsync(uscc, CancellationToken.None)
         ?? new EnterpriseCredit(uscc, null, false, false, policy.Options.Scoring.InitialScore);
 }
 
@@ -50,7 +61,7 @@ public sealed class BuildApprovalPlan(ApprovalPlanner planner, IOptions<Lifecycl
 public sealed class RecordFiling(ICreditRegistry registry) : TaskActivity<RecordFilingInput, CreditFiling>
 {
     public override Task<CreditFiling> RunAsync(TaskActivityContext context, RecordFilingInput input) =>
-        registry.RecordFilingAsync(input, context.CancellationToken);
+        registry.RecordFilingAsync(input, CancellationToken.None);
 }
 
 /// <summary>Publishes the enterprise's commitments (承诺公示).</summary>
@@ -58,7 +69,7 @@ public sealed class PublishCommitments(ICreditRegistry registry) : TaskActivity<
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, PublishCommitmentsInput input)
     {
-        await registry.PublishCommitmentsAsync(input, context.CancellationToken);
+        await registry.PublishCommitmentsAsync(input, CancellationToken.None);
         return true;
     }
 }
@@ -68,7 +79,7 @@ public sealed class Notify(INotificationOutbox outbox, TimeProvider time) : Task
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, List<NotificationRequest> input)
     {
-        await outbox.EnqueueAsync(input, time.GetUtcNow(), context.CancellationToken);
+        await outbox.EnqueueAsync(input, time.GetUtcNow(), CancellationToken.None);
         return true;
     }
 }
@@ -77,5 +88,5 @@ public sealed class Notify(INotificationOutbox outbox, TimeProvider time) : Task
 public sealed class RecordCreditEvent(ICreditRegistry registry) : TaskActivity<CreditEventInput, CreditScoreChange>
 {
     public override async Task<CreditScoreChange> RunAsync(TaskActivityContext context, CreditEventInput input) =>
-        CreditScoring.ToChange(await registry.RecordEventAsync(input, context.CancellationToken));
+        CreditScoring.ToChange(await registry.RecordEventAsync(input, CancellationToken.None));
 }

@@ -60,12 +60,18 @@ public static class ItemStates
 /// <param name="Purpose">Why this round runs.</param>
 /// <param name="SharedDueAt">Joint acceptance: the one deadline all acceptance items share (UTC), instead of the item's own limit.</param>
 /// <param name="MissingMaterials">Tolerance: the materials missing at acceptance.</param>
+/// <param name="Rules">The project's rules (calendar, limits), fixed at filing.</param>
+/// <param name="Clock">The project's domain clock.</param>
+/// <param name="ParentInstanceId">The project instance the round reports to (the engine does not tell a child its parent).</param>
 public sealed record ItemInput(
     string ProjectCode,
     string Uscc,
     PlannedItem Item,
     int Round,
     ItemRoundPurpose Purpose,
+    LifecycleRules Rules,
+    DomainClock Clock,
+    string? ParentInstanceId,
     DateTimeOffset? SharedDueAt = null,
     IReadOnlyList<string>? MissingMaterials = null);
 
@@ -150,7 +156,11 @@ public enum ItemSignal
 }
 
 /// <summary>Payload of <see cref="LifecycleEvents.ItemProgress"/>: item → project.</summary>
-public sealed record ItemProgress(ItemSignal Signal, ItemStatus Status, EscalationCause? Cause = null);
+public sealed record ItemProgress(ItemSignal Signal, ItemStatus Status, EscalationCause? Cause = null)
+{
+    /// <summary>The event's id: one round, one sequence, one signal. Delivery is at least once; the project applies an id once.</summary>
+    public string EventId => $"{Status.InstanceId}:{Status.Sequence}:{Signal}";
+}
 
 /// <summary>Payload of <see cref="LifecycleEvents.EscalateOverdue"/>: the SLA sweep found an overdue item that has not escalated (safety net).</summary>
 public sealed record EscalateOverdue(string ItemCode, string Reason, string IdempotencyKey);

@@ -1,3 +1,4 @@
+using Orchestrator.Orchestrations.Clocks;
 using System.Text.Json.Serialization;
 
 namespace Orchestrator.Orchestrations.Lifecycle;
@@ -50,7 +51,10 @@ public sealed record JointMeetingInput(
     IReadOnlyList<string> ItemCodes,
     IReadOnlyList<string> Departments,
     DateTimeOffset OverdueSince,
-    string Summary);
+    string Summary,
+    LifecycleRules Rules,
+    DomainClock Clock,
+    string? ParentInstanceId);
 
 /// <summary>A follow-up deadline the meeting assigns to one item (in working days from the resolution).</summary>
 public sealed record FollowUpAssignment(string ItemCode, int WorkingDays, string Instruction);

@@ -71,4 +71,5 @@ public static class LifecycleActivities
     public const string PublishCommitments = "PublishCommitments";
     public const string Notify = "Notify";
     public const string RecordCreditEvent = "RecordCreditEvent";
+    public const string LoadLifecycleRules = "LoadLifecycleRules";
 }

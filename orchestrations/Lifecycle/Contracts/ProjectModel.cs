@@ -1,3 +1,4 @@
+using Orchestrator.Orchestrations.Clocks;
 using System.Text.Json.Serialization;
 using Orchestrator.Orchestrations.Credit;
 
@@ -69,7 +70,10 @@ public sealed record CreditEventRecord(CreditEvent Event, string ItemCode, DateT
 public sealed record TimelineEntry(DateTimeOffset At, string Kind, string Text, string? ItemCode = null, Actor? Actor = null);
 
 /// <summary>Input of the project orchestration (<see cref="LifecycleOrchestrators.Project"/>).</summary>
-public sealed record ProjectInput(FileProjectRequest Request, DateTimeOffset FiledAt);
+/// <param name="Request">The filing.</param>
+/// <param name="FiledAt">Domain time of the filing.</param>
+/// <param name="Clock">The domain clock of the project and all its children (real time in production).</param>
+public sealed record ProjectInput(FileProjectRequest Request, DateTimeOffset FiledAt, DomainClock Clock);
 
 /// <summary>
 /// Custom status of the project orchestration: the project's read model. Item entries are copies of the

@@ -1,5 +1,4 @@
-using Microsoft.Extensions.Options;
-using Orchestrator.Durable;
+using Microsoft.DurableTask;
 using Orchestrator.Orchestrations.Clocks;
 using Orchestrator.Orchestrations.Plan;
 using Orchestrator.Orchestrations.Sla;
@@ -7,8 +6,8 @@ using Orchestrator.Orchestrations.Sla;
 namespace Orchestrator.Orchestrations.Lifecycle.Orchestrators;
 
 /// <summary>
-/// One round of one item (事项), instance <c>project-{code}-item-{item}[-r{n}]</c>. Deterministic: time comes from
-/// the context, deadlines from the domain clock (行政许可法 Art. 82 working days, Asia/Shanghai), every wait is a
+/// One round of one item (事项), instance <c>item-{code}-{item}[-r{n}]</c>. Deterministic: time comes from the input's
+/// <see cref="Clocks.DomainClock"/> (timers at the real instant of a domain deadline), deadlines from the input's rules (行政许可法 Art. 82 working days, Asia/Shanghai), every wait is a
 /// durable timer or an external event. The custom status (<see cref="ItemStatus"/>) is the item's authoritative state;
 /// every change is also sent to the project (<see cref="LifecycleEvents.ItemProgress"/>).
 /// </summary>
@@ -24,13 +23,16 @@ namespace Orchestrator.Orchestrations.Lifecycle.Orchestrators;
 /// <item>An event that is not valid in the current state is recorded in <see cref="ItemStatus.Ignored"/> and changes nothing.</item>
 /// </list>
 /// </remarks>
-public sealed class ApprovalItemOrchestrator(ItemClockCalculator calc, IOptions<LifecycleOptions> options) : TaskOrchestrator<ItemInput, ItemStatus>
+public sealed class ApprovalItemOrchestrator : TaskOrchestrator<ItemInput, ItemStatus>
 {
     public override Task<ItemStatus> RunAsync(TaskOrchestrationContext context, ItemInput input) =>
-        new ItemRun(context, input, calc, options.Value).RunAsync();
+        new ItemRun(context, input).RunAsync();
 
-    private sealed class ItemRun(TaskOrchestrationContext ctx, ItemInput input, ItemClockCalculator calc, LifecycleOptions options)
+    private sealed class ItemRun(TaskOrchestrationContext ctx, ItemInput input)
     {
+        private readonly ItemClockCalculator calc = input.Rules.CreateCalculator();
+        private readonly LifecycleRules options = input.Rules;
+        private readonly HashSet<string> _followUps = [];
         private ItemStatus _s = null!;
         private bool _dirty;
         private readonly List<(ItemSignal Signal, EscalationCause? Cause)> _signals = [];
@@ -41,7 +43,7 @@ public sealed class ApprovalItemOrchestrator(ItemClockCalculator calc, IOptions<
         private ItemState _phase = ItemState.UnderReview; // state to return to after a pause
         private readonly Dictionary<string, Task> _waits = new();
 
-        private DateTimeOffset Now => new(DateTime.SpecifyKind(ctx.CurrentUtcDateTime, DateTimeKind.Utc));
+        private DateTimeOffset Now => input.Clock.ToDomain(ctx.CurrentUtcDateTime);
         private PlannedItem Item => input.Item;
 
         public async Task<ItemStatus> RunAsync()
@@ -83,7 +85,7 @@ public sealed class ApprovalItemOrchestrator(ItemClockCalculator calc, IOptions<
                 Publish();
 
                 using var cts = new CancellationTokenSource();
-                Task? timer = next is { } at ? ctx.CreateTimer(at.UtcDateTime, cts.Token) : null;
+                Task? timer = next is { } at ? ctx.CreateTimer(input.Clock.ToReal(at), cts.Token) : null;
                 var decision = Wait<DepartmentDecision>(LifecycleEvents.Decision);
                 var supplied = Wait<MaterialsSupplied>(LifecycleEvents.MaterialsSupplied);
                 var conversion = Wait<LandRightsObtained>(LifecycleEvents.StartConversion);
@@ -289,6 +291,7 @@ public sealed class ApprovalItemOrchestrator(ItemClockCalculator calc, IOptions<
 
         private void OnConversion(LandRightsObtained l, DateTimeOffset now)
         {
+            if (_landRightsKnown) { Ignore(LifecycleEvents.StartConversion, now, l.IdempotencyKey, "land rights were already reported to this round"); return; }
             _landRightsKnown = true;
             if (_s.State != ItemState.SimulatedOpinion)
             {
@@ -306,6 +309,7 @@ public sealed class ApprovalItemOrchestrator(ItemClockCalculator calc, IOptions<
         private void OnFollowUp(FollowUpDeadline f, DateTimeOffset now)
         {
             if (!ItemStates.IsOpen(_s.State)) { Ignore(LifecycleEvents.FollowUpDeadline, now, null, $"the item is {_s.State}"); return; }
+            if (!_followUps.Add(f.MeetingInstanceId)) { Ignore(LifecycleEvents.FollowUpDeadline, now, f.MeetingInstanceId, "this meeting's follow-up deadline was already applied"); return; }
             Set(_s with { FollowUpDueAt = f.DueAt });
             AddRecord(Entry("follow-up-deadline", Actor.System, $"joint meeting {f.MeetingInstanceId}: {f.Instruction}; due {Local(f.DueAt)}"));
         }
@@ -350,7 +354,7 @@ public sealed class ApprovalItemOrchestrator(ItemClockCalculator calc, IOptions<
         {
             if (!_dirty && _signals.Count == 0) return;
             ctx.SetCustomStatus(_s);
-            if (ctx.ParentInstanceId is { } parent)
+            if (input.ParentInstanceId is { } parent)
             {
                 if (_signals.Count == 0) ctx.SendEvent(parent, LifecycleEvents.ItemProgress, new ItemProgress(ItemSignal.Changed, _s));
                 foreach (var (signal, cause) in _signals) ctx.SendEvent(parent, LifecycleEvents.ItemProgress, new ItemProgress(signal, _s, cause));
@@ -370,7 +374,7 @@ public sealed class ApprovalItemOrchestrator(ItemClockCalculator calc, IOptions<
         {
             // The final status is also the output; the project reads it from the sub-orchestration result.
             // Pending signals (e.g. materials overdue found together with the end) still go out.
-            if (_signals.Count > 0 && ctx.ParentInstanceId is { } parent)
+            if (_signals.Count > 0 && input.ParentInstanceId is { } parent)
                 foreach (var (signal, cause) in _signals) ctx.SendEvent(parent, LifecycleEvents.ItemProgress, new ItemProgress(signal, _s, cause));
             _signals.Clear();
             ctx.SetCustomStatus(_s);

@@ -1,11 +1,10 @@
-using Microsoft.Extensions.Options;
-using Orchestrator.Durable;
+using Microsoft.DurableTask;
 using Orchestrator.Orchestrations.Calendar;
 
 namespace Orchestrator.Orchestrations.Lifecycle.Orchestrators;
 
 /// <summary>
-/// A joint meeting (联席会议), instance <c>project-{code}-meeting-{n}</c>, started by the project when an item is
+/// A joint meeting (联席会议), instance <c>meeting-{code}-{n}</c>, started by the project when an item is
 /// overdue. The agency centre must convene it within <see cref="LifecycleOptions.JointMeetingConveneLimitDays"/>
 /// working days and record the resolution (event <see cref="LifecycleEvents.JointMeetingResolution"/>); if it does not,
 /// the case goes to the government leadership (疑难会商), which has <see cref="LifecycleOptions.LeadershipLimitDays"/>.
@@ -15,16 +14,17 @@ namespace Orchestrator.Orchestrations.Lifecycle.Orchestrators;
 /// the item was decided or superseded, or the project ended): the convene/leadership timer is cancelled, the parties are told
 /// the meeting is no longer needed, and nothing escalates afterwards. Once resolved, a moot event changes nothing.
 /// </summary>
-public sealed class JointMeetingOrchestrator(WorkingCalendar calendar, IOptions<LifecycleOptions> options) : TaskOrchestrator<JointMeetingInput, JointMeetingStatus>
+public sealed class JointMeetingOrchestrator : TaskOrchestrator<JointMeetingInput, JointMeetingStatus>
 {
     public override async Task<JointMeetingStatus> RunAsync(TaskOrchestrationContext ctx, JointMeetingInput input)
     {
-        var o = options.Value;
-        var now = Now(ctx);
+        var o = input.Rules;
+        var calendar = new WorkingCalendar(o.Calendar);
+        var now = Now(ctx, input);
         var status = new JointMeetingStatus(ctx.InstanceId, input.ProjectCode, input.Sequence, input.Cause, input.ItemCodes, input.Departments,
             input.Summary, EscalationLevel.JointMeeting, EscalationState.Open, now, calendar.AddWorkingDays(now, o.JointMeetingConveneLimitDays).Value,
             null, null, null, []);
-        Publish(ctx, status);
+        Publish(ctx, input, status);
         await Notify(ctx, input, "agency-centre", "joint-meeting-convene",
             $"Convene the joint meeting by {Day(status.ConveneBy)}: {input.Summary}");
 
@@ -36,7 +36,7 @@ public sealed class JointMeetingOrchestrator(WorkingCalendar calendar, IOptions<
             DateTimeOffset? deadline = status.Level == EscalationLevel.JointMeeting ? status.ConveneBy
                 : leadershipOverdueNotified ? null : status.LeadershipResolveBy;
             using var cts = new CancellationTokenSource();
-            var timer = deadline is { } d ? ctx.CreateTimer(d.AddTicks(1).UtcDateTime, cts.Token) : null;
+            var timer = deadline is { } d ? ctx.CreateTimer(input.Clock.ToReal(d.AddTicks(1)), cts.Token) : null;
             var winner = timer is null ? await Task.WhenAny(resolution, moot) : await Task.WhenAny(resolution, moot, timer);
             if (winner == resolution) { cts.Cancel(); break; }
             if (winner == moot)
@@ -44,12 +44,12 @@ public sealed class JointMeetingOrchestrator(WorkingCalendar calendar, IOptions<
                 // The reason for the meeting is gone: end without a resolution; no leadership escalation follows.
                 cts.Cancel();
                 var m = moot.Result;
-                status = status with { State = EscalationState.Moot, MootAt = Now(ctx), MootReason = m.Reason };
+                status = status with { State = EscalationState.Moot, MootAt = Now(ctx, input), MootReason = m.Reason };
                 ctx.SetCustomStatus(status);
                 await Notify(ctx, input, "agency-centre", "joint-meeting-moot", $"The joint meeting is no longer needed (moot): {m.Reason}");
                 return status;
             }
-            now = Now(ctx);
+            now = Now(ctx, input);
             if (status.Level == EscalationLevel.JointMeeting)
             {
                 // The joint meeting missed its limit: 疑难会商 by the government leadership.
@@ -58,7 +58,7 @@ public sealed class JointMeetingOrchestrator(WorkingCalendar calendar, IOptions<
                     Level = EscalationLevel.Leadership, EscalatedToLeadershipAt = now,
                     LeadershipResolveBy = calendar.AddWorkingDays(now, o.LeadershipLimitDays).Value,
                 };
-                Publish(ctx, status);
+                Publish(ctx, input, status);
                 await Notify(ctx, input, "leadership", "leadership-escalation",
                     $"The joint meeting was not convened by {Day(status.ConveneBy)}; resolve by {Day(status.LeadershipResolveBy!.Value)}: {input.Summary}");
             }
@@ -70,7 +70,7 @@ public sealed class JointMeetingOrchestrator(WorkingCalendar calendar, IOptions<
             }
         }
 
-        now = Now(ctx);
+        now = Now(ctx, input);
         var r = resolution.Result;
         var followUps = new List<FollowUpDeadlineAssigned>();
         foreach (var item in input.ItemCodes)
@@ -87,10 +87,10 @@ public sealed class JointMeetingOrchestrator(WorkingCalendar calendar, IOptions<
         return status;
     }
 
-    private static void Publish(TaskOrchestrationContext ctx, JointMeetingStatus status)
+    private static void Publish(TaskOrchestrationContext ctx, JointMeetingInput input, JointMeetingStatus status)
     {
         ctx.SetCustomStatus(status);
-        if (ctx.ParentInstanceId is { } parent) ctx.SendEvent(parent, LifecycleEvents.EscalationProgress, status);
+        if (input.ParentInstanceId is { } parent) ctx.SendEvent(parent, LifecycleEvents.EscalationProgress, status);
     }
 
     private static Task Notify(TaskOrchestrationContext ctx, JointMeetingInput input, string recipient, string kind, string body)
@@ -101,6 +101,6 @@ public sealed class JointMeetingOrchestrator(WorkingCalendar calendar, IOptions<
         return ctx.CallActivityAsync(LifecycleActivities.Notify, list);
     }
 
-    private static DateTimeOffset Now(TaskOrchestrationContext ctx) => new(DateTime.SpecifyKind(ctx.CurrentUtcDateTime, DateTimeKind.Utc));
+    private static DateTimeOffset Now(TaskOrchestrationContext ctx, JointMeetingInput input) => input.Clock.ToDomain(ctx.CurrentUtcDateTime);
     private static string Day(DateTimeOffset t) => ChinaTime.LocalDate(t).ToString("yyyy-MM-dd");
 }

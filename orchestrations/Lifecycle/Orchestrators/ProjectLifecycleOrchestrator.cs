@@ -1,5 +1,4 @@
-using Microsoft.Extensions.Options;
-using Orchestrator.Durable;
+using Microsoft.DurableTask;
 using Orchestrator.Orchestrations.Calendar;
 using Orchestrator.Orchestrations.Clocks;
 using Orchestrator.Orchestrations.Credit;
@@ -18,7 +17,9 @@ namespace Orchestrator.Orchestrations.Lifecycle.Orchestrators;
 /// <remarks>
 /// One event loop waits on every item round, every joint meeting and every project event at once. The custom status
 /// (<see cref="ProjectStatus"/>) is the project's read model: item entries are the rounds' own status, replaced by the
-/// newest <see cref="ItemProgress"/> (by sequence) or the round's output. Deterministic: context time only.
+/// newest <see cref="ItemProgress"/> (by sequence) or the round's output. Deterministic: domain time only from the input's
+/// <see cref="Clocks.DomainClock"/>, rules only from the <see cref="LifecycleActivities.LoadLifecycleRules"/> activity.
+/// Events arrive at least once: an event whose id (idempotency key, or an item's round/sequence/signal) was applied is ignored.
 /// <list type="bullet">
 /// <item>A stage starts when every item of the previous stages is done (a simulated opinion counts as done); an item starts when its prerequisites in the plan are done.</item>
 /// <item>The construction permit item never starts while any opinion is still simulated (or a re-approval runs).</item>
@@ -31,10 +32,10 @@ namespace Orchestrator.Orchestrations.Lifecycle.Orchestrators;
 /// escalation shows Moot. When the project ends, every escalation still open is recorded Moot with the reason and its meeting told.</item>
 /// </list>
 /// </remarks>
-public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOptions<LifecycleOptions> options) : TaskOrchestrator<ProjectInput, ProjectStatus>
+public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput, ProjectStatus>
 {
     public override Task<ProjectStatus> RunAsync(TaskOrchestrationContext context, ProjectInput input) =>
-        new ProjectRun(context, input, calc, options.Value).RunAsync();
+        new ProjectRun(context, input).RunAsync();
 
     private sealed class Slot(PlannedItem item, bool verification)
     {
@@ -53,8 +54,11 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
         public bool Open => Status is { } s && ItemStates.IsOpen(s.State);
     }
 
-    private sealed class ProjectRun(TaskOrchestrationContext ctx, ProjectInput input, ItemClockCalculator calc, LifecycleOptions o)
+    private sealed class ProjectRun(TaskOrchestrationContext ctx, ProjectInput input)
     {
+        private LifecycleRules o = null!;
+        private ItemClockCalculator calc = null!;
+        private readonly HashSet<string> _applied = [];
         private ProjectStatus _p = null!;
         private ApprovalPlan _plan = null!;
         private readonly List<Slot> _slots = [];
@@ -68,7 +72,7 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
         private bool _constructionPermitted;
         private FileProjectRequest Req => input.Request;
         private string Code => Req.ProjectCode;
-        private DateTimeOffset Now => new(DateTime.SpecifyKind(ctx.CurrentUtcDateTime, DateTimeKind.Utc));
+        private DateTimeOffset Now => input.Clock.ToDomain(ctx.CurrentUtcDateTime);
 
         public async Task<ProjectStatus> RunAsync()
         {
@@ -85,6 +89,10 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
             var uscc = UnifiedSocialCreditCode.Validate(Req.Uscc, UsccValidationMode.LegacyRecord);
             if (!uscc.IsValid) errors.Add(uscc.ErrorMessage);
             if (errors.Count > 0) return Close("Invalid filing: " + string.Join("; ", errors));
+
+            // The rules (calendar, limits) this project decides on, recorded in its history and handed to every child.
+            o = await ctx.CallActivityAsync<LifecycleRules>(LifecycleActivities.LoadLifecycleRules, Code, Retry);
+            calc = o.CreateCalculator();
 
             // 2. Credit (信用), through the registry.
             EnterpriseCredit credit;
@@ -144,11 +152,11 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
                 tasks.AddRange([progress, land, change, finished, sweep, meeting]);
 
                 var winner = await Task.WhenAny(tasks);
-                if (winner == progress) { _waits.Remove(LifecycleEvents.ItemProgress); await OnProgressAsync(progress.Result); }
-                else if (winner == land) { _waits.Remove(LifecycleEvents.LandRightsObtained); await OnLandRightsAsync(land.Result); }
-                else if (winner == change) { _waits.Remove(LifecycleEvents.MaterialChange); OnMaterialChange(change.Result); }
-                else if (winner == finished) { _waits.Remove(LifecycleEvents.ConstructionFinished); OnConstructionFinished(finished.Result); }
-                else if (winner == sweep) { _waits.Remove(LifecycleEvents.EscalateOverdue); OnSweepEscalation(sweep.Result); }
+                if (winner == progress) { _waits.Remove(LifecycleEvents.ItemProgress); if (FirstTime(progress.Result.EventId)) await OnProgressAsync(progress.Result); }
+                else if (winner == land) { _waits.Remove(LifecycleEvents.LandRightsObtained); if (FirstTime(LifecycleEvents.LandRightsObtained, land.Result.IdempotencyKey)) await OnLandRightsAsync(land.Result); }
+                else if (winner == change) { _waits.Remove(LifecycleEvents.MaterialChange); if (FirstTime(LifecycleEvents.MaterialChange, change.Result.IdempotencyKey)) OnMaterialChange(change.Result); }
+                else if (winner == finished) { _waits.Remove(LifecycleEvents.ConstructionFinished); if (FirstTime(LifecycleEvents.ConstructionFinished, finished.Result.IdempotencyKey)) OnConstructionFinished(finished.Result); }
+                else if (winner == sweep) { _waits.Remove(LifecycleEvents.EscalateOverdue); if (FirstTime(LifecycleEvents.EscalateOverdue, sweep.Result.IdempotencyKey)) OnSweepEscalation(sweep.Result); }
                 else if (winner == meeting) { _waits.Remove(LifecycleEvents.EscalationProgress); OnMeetingProgress(meeting.Result); }
                 else if (_slots.FirstOrDefault(s => s.Task == winner) is { } slot) await OnRoundEndedAsync(slot);
                 else if (_meetings.FirstOrDefault(m => m.Value == winner) is { Value: not null } m) await OnMeetingEndedAsync(m.Key, m.Value);
@@ -233,8 +241,9 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
             var missing = Req.Tolerance?.FirstOrDefault(t => t.ItemCode == item.Code)?.MissingMaterials;
             var shared = purpose is ItemRoundPurpose.Acceptance or ItemRoundPurpose.CommitmentVerification ? _sharedDue : null;
             slot.Task = ctx.CallSubOrchestratorAsync<ItemStatus>(LifecycleOrchestrators.Item,
-                new ItemInput(Code, Req.Uscc, item, slot.Round, purpose, shared, purpose is ItemRoundPurpose.Approval or ItemRoundPurpose.Reapproval ? missing : null),
-                new SubOrchestrationOptions { InstanceId = id });
+                new ItemInput(Code, Req.Uscc, item, slot.Round, purpose, o, input.Clock, ctx.InstanceId, shared,
+                    purpose is ItemRoundPurpose.Approval or ItemRoundPurpose.Reapproval ? missing : null),
+                Child(id));
             // Until the round reports, show it as pending under its new id.
             slot.Status = new ItemStatus(id, 0, Code, item, slot.Round, purpose, ItemState.Pending, null, null, null, missing ?? [], null, null, shared, null, null, null, 0, false, 0, [], [], Now);
             if (_stagesStarted.Add(item.Stage) && purpose == ItemRoundPurpose.Approval)
@@ -405,8 +414,8 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
             var summary = $"{Code} {slot.Item.Code} {slot.Item.NameZh} ({slot.Item.DepartmentCode}): {cause}" + (why is null ? "" : $" — {why}");
             var now = Now;
             _meetings[seq] = ctx.CallSubOrchestratorAsync<JointMeetingStatus>(LifecycleOrchestrators.JointMeeting,
-                new JointMeetingInput(Code, seq, cause, [slot.Item.Code], [slot.Item.DepartmentCode], now, summary),
-                new SubOrchestrationOptions { InstanceId = id });
+                new JointMeetingInput(Code, seq, cause, [slot.Item.Code], [slot.Item.DepartmentCode], now, summary, o, input.Clock, ctx.InstanceId),
+                Child(id));
             slot.OpenEscalation = seq;
             var record = new EscalationRecord(id, seq, cause, [slot.Item.Code], [slot.Item.DepartmentCode], EscalationLevel.JointMeeting, EscalationState.Open,
                 now, calc.Calendar.AddWorkingDays(now, o.JointMeetingConveneLimitDays).Value, null, null);
@@ -596,7 +605,14 @@ public sealed class ProjectLifecycleOrchestrator(ItemClockCalculator calc, IOpti
 
         // ---- helpers ----
 
-        private static readonly TaskOptions Retry = new() { Retry = new RetryPolicy(5, TimeSpan.FromSeconds(5), 2.0, TimeSpan.FromMinutes(5)) };
+        private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(5), 2.0, TimeSpan.FromMinutes(5)));
+
+        private static SubOrchestrationOptions Child(string instanceId) => new(new TaskOptions(), instanceId);
+
+        /// <summary>True the first time an event id is seen (delivery is at least once); an event without an id always applies.</summary>
+        private bool FirstTime(string eventId) => _applied.Add(eventId);
+
+        private bool FirstTime(string eventName, string? key) => key is null || FirstTime($"{eventName}:{key}");
 
         private Task<T> Wait<T>(string name)
         {

@@ -1,4 +1,7 @@
-using Orchestrator.Durable;
+using DurableTask.Core.Exceptions;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Orchestrator.Orchestrations.Clocks;
 using Orchestrator.Orchestrations.Catalog;
 using Orchestrator.Orchestrations.Identifiers;
 using Orchestrator.Orchestrations.Infrastructure.Credit;
@@ -7,8 +10,10 @@ namespace Orchestrator.Orchestrations.Lifecycle.Services;
 
 /// <summary>
 /// <see cref="IProjectCommands"/> on the engine client. Every command reads the current state first (project custom
-/// status, then the item round's own status) and refuses what does not fit without raising anything; accepted commands
-/// are raised with the caller's idempotency key (<c>RaiseEventOptions.IdempotencyKey</c>), so retries are applied once.
+/// status, then the item round's own status) and refuses what does not fit without raising anything (the engine would
+/// accept an event for an ended or unknown instance and drop it). Accepted commands are raised with the caller's
+/// idempotency key inside the payload: delivery is at least once, and the receiving orchestrator applies a key once.
+/// The status check and the raise are not atomic: an instance that ends in between drops the event.
 /// </summary>
 public sealed class ProjectCommands(DurableTaskClient client, ICreditRegistry credit, ApprovalCatalog catalog, ZoneRegistry zones,
     TimeProvider time) : IProjectCommands
@@ -44,14 +49,14 @@ public sealed class ProjectCommands(DurableTaskClient client, ICreditRegistry cr
         if (errors.Count > 0) return FileProjectResult.Invalid(r.ProjectCode ?? "", errors);
 
         var id = InstanceIds.Project(r.ProjectCode);
-        if (await client.GetInstanceAsync(id, ct: ct) is not null)
+        if (await client.GetInstanceAsync(id, cancellation: ct) is not null)
             return new FileProjectResult(FileProjectOutcome.Existing, r.ProjectCode, id, [], warnings);
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(LifecycleOrchestrators.Project, new ProjectInput(r, time.GetUtcNow()),
-                new StartOrchestrationOptions
+            await client.ScheduleNewOrchestrationInstanceAsync(LifecycleOrchestrators.Project,
+                new ProjectInput(r, time.GetUtcNow(), DomainTimeProvider.ClockOf(time)),
+                new StartOrchestrationOptions(id)
                 {
-                    InstanceId = id,
                     Tags = new Dictionary<string, string> { ["projectCode"] = r.ProjectCode, ["uscc"] = r.Uscc },
                 }, ct);
             return new FileProjectResult(FileProjectOutcome.Created, r.ProjectCode, id, [], warnings);
@@ -78,7 +83,7 @@ public sealed class ProjectCommands(DurableTaskClient client, ICreditRegistry cr
         if (DecisionRules.Check(item, decision) is { } rule)
             return new CommandResult(CommandOutcome.Invalid, item.InstanceId, item.State, rule);
         var d = decision with { Actor = decision.Actor with { DepartmentCode = departmentCode } };
-        return await RaiseAsync(item.InstanceId, LifecycleEvents.Decision, d, d.IdempotencyKey, item.State, $"{decision.Kind} recorded for {itemCode}.", ct);
+        return await RaiseAsync(item.InstanceId, LifecycleEvents.Decision, d, item.State, $"{decision.Kind} recorded for {itemCode}.", ct);
     }
 
     public async Task<CommandResult> SubmitMaterialsAsync(string projectCode, string itemCode, MaterialsSupplied materials, CancellationToken ct = default)
@@ -93,7 +98,7 @@ public sealed class ProjectCommands(DurableTaskClient client, ICreditRegistry cr
             return new CommandResult(CommandOutcome.Duplicate, item.InstanceId, item.State, "This idempotency key was already applied.");
         if (!Awaits(item))
             return new CommandResult(CommandOutcome.NotOpen, item.InstanceId, item.State, $"{itemCode} is {item.State} and awaits no materials.");
-        return await RaiseAsync(item.InstanceId, LifecycleEvents.MaterialsSupplied, materials, materials.IdempotencyKey, item.State, $"Materials recorded for {itemCode}.", ct);
+        return await RaiseAsync(item.InstanceId, LifecycleEvents.MaterialsSupplied, materials, item.State, $"Materials recorded for {itemCode}.", ct);
     }
 
     public async Task<CommandResult> ReportLandRightsAsync(string projectCode, LandRightsObtained landRights, CancellationToken ct = default)
@@ -104,7 +109,7 @@ public sealed class ProjectCommands(DurableTaskClient client, ICreditRegistry cr
         var (project, error) = await RunningProjectAsync(projectCode, ct);
         if (project is null) return error!;
         if (project.LandRightsHeld) return new CommandResult(CommandOutcome.NotOpen, InstanceIds.Project(projectCode), null, "Land rights are already recorded for this project.");
-        return await RaiseAsync(InstanceIds.Project(projectCode), LifecycleEvents.LandRightsObtained, landRights, landRights.IdempotencyKey, null, "Land rights recorded: conversion of simulated opinions starts.", ct);
+        return await RaiseAsync(InstanceIds.Project(projectCode), LifecycleEvents.LandRightsObtained, landRights, null, "Land rights recorded: conversion of simulated opinions starts.", ct);
     }
 
     public async Task<CommandResult> ReportMaterialChangeAsync(string projectCode, MaterialChange change, CancellationToken ct = default)
@@ -117,7 +122,7 @@ public sealed class ProjectCommands(DurableTaskClient client, ICreditRegistry cr
         if (project is null) return error!;
         var unknown = change.AffectedItems.Where(c => project.Items.All(i => i.Item.Code != c)).ToList();
         if (unknown.Count > 0) return Invalid("affectedItems", $"not items of this project: {string.Join(", ", unknown)}");
-        return await RaiseAsync(InstanceIds.Project(projectCode), LifecycleEvents.MaterialChange, change, change.IdempotencyKey, null,
+        return await RaiseAsync(InstanceIds.Project(projectCode), LifecycleEvents.MaterialChange, change, null,
             $"Material change recorded: {string.Join(", ", change.AffectedItems)} go back through approval.", ct);
     }
 
@@ -131,7 +136,7 @@ public sealed class ProjectCommands(DurableTaskClient client, ICreditRegistry cr
             return new CommandResult(CommandOutcome.NotOpen, InstanceIds.Project(projectCode), null,
                 project.Phase == ProjectPhase.JointAcceptance ? "Construction finished is already recorded: joint acceptance runs."
                     : $"The project is {project.Phase}: construction is not permitted yet.");
-        return await RaiseAsync(InstanceIds.Project(projectCode), LifecycleEvents.ConstructionFinished, finished, finished.IdempotencyKey, null, "Construction finished: joint acceptance starts.", ct);
+        return await RaiseAsync(InstanceIds.Project(projectCode), LifecycleEvents.ConstructionFinished, finished, null, "Construction finished: joint acceptance starts.", ct);
     }
 
     public async Task<CommandResult> RecordJointMeetingResolutionAsync(string projectCode, int sequence, JointMeetingResolution resolution, CancellationToken ct = default)
@@ -141,13 +146,13 @@ public sealed class ProjectCommands(DurableTaskClient client, ICreditRegistry cr
         if (string.IsNullOrWhiteSpace(resolution.IdempotencyKey)) return Invalid("idempotencyKey", "required");
         if (!InstanceIds.IsSafe(projectCode) || sequence < 1) return CommandResult.NotFound("No such joint meeting.");
         var id = InstanceIds.JointMeeting(projectCode, sequence);
-        var m = await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct: ct);
+        var m = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellation: ct);
         if (m is null) return CommandResult.NotFound($"No joint meeting {sequence} for project {projectCode}.");
         if (!m.IsRunning)
             return new CommandResult(CommandOutcome.NotOpen, id, null, (m.ReadCustomStatusAs<JointMeetingStatus>() ?? m.ReadOutputAs<JointMeetingStatus>()) is { State: EscalationState.Moot } s
                 ? $"The joint meeting is moot (no longer needed): {s.MootReason}"
                 : "The joint meeting is already resolved.");
-        return await RaiseAsync(id, LifecycleEvents.JointMeetingResolution, resolution, resolution.IdempotencyKey, null, "Resolution recorded.", ct);
+        return await RaiseAsync(id, LifecycleEvents.JointMeetingResolution, resolution, null, "Resolution recorded.", ct);
     }
 
     // ---- helpers ----
@@ -155,7 +160,7 @@ public sealed class ProjectCommands(DurableTaskClient client, ICreditRegistry cr
     private async Task<(ProjectStatus? Status, CommandResult? Error)> RunningProjectAsync(string projectCode, CancellationToken ct)
     {
         if (!InstanceIds.IsSafe(projectCode)) return (null, CommandResult.NotFound($"Project {projectCode} is not filed."));
-        var m = await client.GetInstanceAsync(InstanceIds.Project(projectCode), ct: ct);
+        var m = await client.GetInstanceAsync(InstanceIds.Project(projectCode), cancellation: ct);
         if (m is null) return (null, CommandResult.NotFound($"Project {projectCode} is not filed."));
         var status = m.ReadCustomStatusAs<ProjectStatus>();
         if (!m.IsRunning || status is null || status.Phase is ProjectPhase.Completed or ProjectPhase.Closed)
@@ -167,34 +172,24 @@ public sealed class ProjectCommands(DurableTaskClient client, ICreditRegistry cr
     private async Task<(ItemStatus? Item, CommandResult? NotFound)> FindItemAsync(string projectCode, string itemCode, Func<ItemStatus, bool> open, CancellationToken ct)
     {
         if (!InstanceIds.IsSafe(projectCode) || !InstanceIds.IsSafe(itemCode)) return (null, CommandResult.NotFound("No such project or item."));
-        var m = await client.GetInstanceAsync(InstanceIds.Project(projectCode), ct: ct);
+        var m = await client.GetInstanceAsync(InstanceIds.Project(projectCode), cancellation: ct);
         var project = m?.ReadCustomStatusAs<ProjectStatus>();
         if (project is null) return (null, CommandResult.NotFound($"Project {projectCode} is not filed."));
         var rounds = project.Items.Where(i => i.Item.Code == itemCode).ToList();
         if (rounds.Count == 0) return (null, CommandResult.NotFound($"{itemCode} is not an item of project {projectCode} (or has not started)."));
         var snapshot = rounds.FirstOrDefault(open) ?? rounds.MaxBy(r => r.Round)!;
-        var round = await client.GetInstanceAsync(snapshot.InstanceId, ct: ct);
+        var round = await client.GetInstanceAsync(snapshot.InstanceId, cancellation: ct);
         var current = round?.ReadCustomStatusAs<ItemStatus>() ?? round?.ReadOutputAs<ItemStatus>() ?? snapshot;
         if (round is not null && !round.IsRunning && ItemStates.IsOpen(current.State))
             current = current with { State = ItemState.Superseded }; // ended without a final state (terminated)
         return (current, null);
     }
 
-    private async Task<CommandResult> RaiseAsync(string instanceId, string eventName, object payload, string key, ItemState? state, string message, CancellationToken ct)
+    private async Task<CommandResult> RaiseAsync(string instanceId, string eventName, object payload, ItemState? state, string message, CancellationToken ct)
     {
-        try
-        {
-            await client.RaiseEventAsync(instanceId, eventName, payload, new RaiseEventOptions { IdempotencyKey = $"{eventName}:{key}" }, ct);
-            return new CommandResult(CommandOutcome.Applied, instanceId, state, message);
-        }
-        catch (OrchestrationNotRunningException)
-        {
-            return new CommandResult(CommandOutcome.NotOpen, instanceId, state, "The instance has ended.");
-        }
-        catch (OrchestrationNotFoundException)
-        {
-            return CommandResult.NotFound("The instance does not exist.");
-        }
+        // The idempotency key travels in the payload (the orchestrator ignores a key it applied); the caller checked the instance runs.
+        await client.RaiseEventAsync(instanceId, eventName, payload, ct);
+        return new CommandResult(CommandOutcome.Applied, instanceId, state, message);
     }
 
     private static CommandResult Invalid(string field, string message) =>

@@ -1,4 +1,6 @@
-using Orchestrator.Durable;
+using DurableTask.Core.History;
+using Microsoft.DurableTask.Client;
+using Orchestrator.Orchestrations.DomainData;
 using Orchestrator.Orchestrations.Catalog;
 using Orchestrator.Orchestrations.Clocks;
 using Orchestrator.Orchestrations.Plan;
@@ -8,8 +10,8 @@ namespace Orchestrator.Orchestrations.Lifecycle.Services;
 
 /// <summary>
 /// <see cref="IProjectQueries"/> on the engine's instance store: one instance read per project (its custom status is the
-/// read model), lists by querying project instances (name <see cref="LifecycleOrchestrators.Project"/>, id prefix
-/// <c>project-</c>), the approval map from the project's history (the BuildApprovalPlan activity result), escalations from
+/// read model), lists by querying project instances (id prefix <c>project-</c>: the engine cannot query by orchestrator
+/// name, so each kind of instance has its own prefix), the approval map from the project's history (the BuildApprovalPlan activity result), escalations from
 /// the joint-meeting instances themselves. SLA lights are computed at read time with <see cref="TimeProvider"/>.
 /// </summary>
 public sealed class ProjectQueries(DurableTaskClient client, ItemClockCalculator calc, ApprovalCatalog catalog, TimeProvider time) : IProjectQueries
@@ -25,28 +27,28 @@ public sealed class ProjectQueries(DurableTaskClient client, ItemClockCalculator
     public async Task<ApprovalPlan?> GetPlanAsync(string projectCode, CancellationToken ct = default)
     {
         if (!InstanceIds.IsSafe(projectCode)) return null;
-        var history = await client.GetHistoryAsync(InstanceIds.Project(projectCode), ct);
-        var scheduled = history.FirstOrDefault(h => h.EventType == HistoryEventType.TaskScheduled && h.Name == LifecycleActivities.BuildApprovalPlan);
+        var id = InstanceIds.Project(projectCode);
+        if (await client.GetInstanceAsync(id, ct) is null) return null;
+        var history = await client.GetOrchestrationHistoryAsync(id, ct);
+        var scheduled = history.OfType<TaskScheduledEvent>().FirstOrDefault(h => h.Name == LifecycleActivities.BuildApprovalPlan);
         if (scheduled is null) return null;
-        var completed = history.FirstOrDefault(h => h.EventType == HistoryEventType.TaskCompleted && h.TaskScheduledId == scheduled.EventId);
-        return completed?.Result is { } json ? System.Text.Json.JsonSerializer.Deserialize<ApprovalPlan>(json, DurableJson.Options) : null;
+        var completed = history.OfType<TaskCompletedEvent>().FirstOrDefault(h => h.TaskScheduledId == scheduled.EventId);
+        return completed?.Result is { } json ? System.Text.Json.JsonSerializer.Deserialize<ApprovalPlan>(json, DomainJson.Wire) : null;
     }
 
     public async Task<Page<ProjectSummary>> ListProjectsAsync(ProjectListQuery query, CancellationToken ct = default)
     {
-        var page = await client.QueryInstancesAsync(new OrchestrationQuery
+        // Filing times are domain time and creation times real time (they differ on a fast demo clock): filter on the former.
+        var page = await FirstPageAsync(new OrchestrationQuery
         {
-            Name = LifecycleOrchestrators.Project,
             InstanceIdPrefix = InstanceIds.ProjectPrefix,
-            CreatedFrom = query.FiledFrom,
-            CreatedTo = query.FiledTo,
             PageSize = Math.Clamp(query.PageSize, 1, 500),
-            FetchInputsAndOutputs = true, // the in-memory store drops custom status from query results without it
+            FetchInputsAndOutputs = false,
             ContinuationToken = query.ContinuationToken,
         }, ct);
         var now = time.GetUtcNow();
         var list = new List<ProjectSummary>();
-        foreach (var m in page.Instances)
+        foreach (var m in page.Values)
         {
             if (ReadStatus(m) is not { } p) continue;
             var summary = ProjectViews.ToSummary(p, m.RuntimeStatus.ToString(), now, calc);
@@ -78,41 +80,41 @@ public sealed class ProjectQueries(DurableTaskClient client, ItemClockCalculator
     public async Task<IReadOnlyList<EscalationView>> ListEscalationsAsync(bool openOnly = true, CancellationToken ct = default)
     {
         var result = new List<EscalationView>();
-        string? token = null;
-        do
         {
-            var page = await client.QueryInstancesAsync(new OrchestrationQuery
+            var query = new OrchestrationQuery
             {
-                Name = LifecycleOrchestrators.JointMeeting, PageSize = 500, ContinuationToken = token, FetchInputsAndOutputs = true,
+                InstanceIdPrefix = InstanceIds.MeetingPrefix, PageSize = 500, FetchInputsAndOutputs = true,
                 Statuses = openOnly ? [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending] : null,
-            }, ct);
-            foreach (var m in page.Instances)
+            };
+            await foreach (var m in client.GetAllInstancesAsync(query).WithCancellation(ct))
             {
                 var s = m.ReadCustomStatusAs<JointMeetingStatus>() ?? m.ReadOutputAs<JointMeetingStatus>();
                 if (s is null || (openOnly && s.State != EscalationState.Open)) continue;
                 result.Add(new EscalationView(s.ProjectCode, s.InstanceId, s.Sequence, s.Cause, s.ItemCodes, s.Departments, s.Level, s.State, s.OpenedAt, s.ConveneBy,
                     s.State == EscalationState.Resolved ? s.Resolution?.HeldAt : null, s.Resolution?.Resolution, s.MootAt, s.MootReason));
             }
-            token = page.ContinuationToken;
-        } while (token is not null);
+        }
         return result.OrderBy(e => e.State).ThenByDescending(e => e.Level).ThenBy(e => e.OpenedAt).ToList();
     }
 
     private async Task<List<ProjectStatus>> RunningProjectsAsync(CancellationToken ct)
     {
         var list = new List<ProjectStatus>();
-        string? token = null;
-        do
+        var query = new OrchestrationQuery
         {
-            var page = await client.QueryInstancesAsync(new OrchestrationQuery
-            {
-                Name = LifecycleOrchestrators.Project, InstanceIdPrefix = InstanceIds.ProjectPrefix, PageSize = 500, ContinuationToken = token, FetchInputsAndOutputs = true,
-                Statuses = [OrchestrationRuntimeStatus.Running],
-            }, ct);
-            list.AddRange(page.Instances.Select(ReadStatus).OfType<ProjectStatus>());
-            token = page.ContinuationToken;
-        } while (token is not null);
+            InstanceIdPrefix = InstanceIds.ProjectPrefix, PageSize = 500, FetchInputsAndOutputs = false,
+            Statuses = [OrchestrationRuntimeStatus.Running],
+        };
+        await foreach (var m in client.GetAllInstancesAsync(query).WithCancellation(ct))
+            if (ReadStatus(m) is { } p) list.Add(p);
         return list;
+    }
+
+    private async Task<Microsoft.DurableTask.Page<OrchestrationMetadata>> FirstPageAsync(OrchestrationQuery query, CancellationToken ct)
+    {
+        await foreach (var page in client.GetAllInstancesAsync(query).AsPages(query.ContinuationToken, query.PageSize).WithCancellation(ct))
+            return page;
+        return new Microsoft.DurableTask.Page<OrchestrationMetadata>([], null);
     }
 
     private static ProjectStatus? ReadStatus(OrchestrationMetadata m)
