@@ -30,7 +30,7 @@ say "building"
 dotnet build functions/Orchestrator.Functions.csproj --nologo -v quiet -clp:ErrorsOnly
 
 # 4. Which storage the host will use: environment variables override local.settings.json, as in the host.
-read -r BACKEND CONN < <(node -e '
+read -r CONN < <(node -e '
   const fs = require("fs");
   let s = {};
   try { s = JSON.parse(fs.readFileSync("local.settings.json", "utf8")); } catch (e) {
@@ -40,9 +40,8 @@ read -r BACKEND CONN < <(node -e '
     let x = s; for (const p of path) x = (x && typeof x === "object") ? x[p] : undefined;
     return process.env[flat] ?? v[flat] ?? v[path.join(":")] ?? x;
   };
-  const backend = pick("Durable__Backend", "Durable", "Backend") || "AzureStorage";
   const conn = pick("Durable__AzureStorage__ConnectionString", "Durable", "AzureStorage", "ConnectionString") || "UseDevelopmentStorage=true";
-  console.log(backend + " " + conn.replace(/\s+/g, ""));
+  console.log(conn.replace(/\s+/g, ""));
 ')
 
 AZURITE_PID=""
@@ -60,7 +59,7 @@ trap 'exit 143' TERM
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-if [ "$BACKEND" = "AzureStorage" ]; then
+if true; then
   # Ports come from the connection string's endpoints (UseDevelopmentStorage=true means 10000/10001/10002).
   port_of() {
     local name="$1" default="$2" ep

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
-using Orchestrator.Durable;
+using Microsoft.DurableTask.Client;
 using Orchestrator.Functions.Auth;
 using Orchestrator.Functions.Management;
 
@@ -41,15 +41,14 @@ internal static class DashboardEndpoints
             return TypedResults.Ok(await queries.ListInstancesAsync(new OrchestrationQuery
             {
                 Statuses = statuses,
-                Name = NullIfEmpty(request.Query["name"].FirstOrDefault()?.Trim()),
                 InstanceIdPrefix = NullIfEmpty(request.Query["prefix"].FirstOrDefault()?.Trim()),
                 CreatedFrom = from,
                 CreatedTo = to,
                 PageSize = top,
                 ContinuationToken = token,
-            }, ct));
+            }, NullIfEmpty(request.Query["name"].FirstOrDefault()?.Trim()), ct));
         }
-        catch (Exception ex) when (token is not null && ex is ArgumentException or FormatException)
+        catch (Exception ex) when (token is not null && ex is not OperationCanceledException)
         {
             return Problems.Problems.BadRequest("invalid-continuation-token", "Invalid continuation token",
                 $"The token parameter is not a token this service issued ({ex.Message}). Start again from the first page.", "token");

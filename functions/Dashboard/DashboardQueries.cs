@@ -2,7 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using Orchestrator.Durable;
+using DurableTask.Core.History;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Orchestrator.Functions.Management;
 using Orchestrator.Functions.Observability;
 using Orchestrator.Functions.Scheduling;
 using Orchestrator.Orchestrations.Lifecycle;
@@ -30,19 +33,22 @@ public sealed partial class DashboardQueries(
     private IProjectQueries? Lifecycle => services.GetService<IProjectQueries>();
     private SlaTelemetry? Telemetry => services.GetService<SlaTelemetry>();
 
-    public async Task<InstancePage> ListInstancesAsync(OrchestrationQuery query, CancellationToken ct)
+    /// <summary>One page of instances. DTFx cannot query by orchestrator name: <paramref name="name"/> filters within the page.</summary>
+    public async Task<InstancePage> ListInstancesAsync(OrchestrationQuery query, string? name, CancellationToken ct)
     {
-        var result = await client.QueryInstancesAsync(query, ct);
-        return new InstancePage(result.Instances.Select(Row).ToList(), result.ContinuationToken);
+        var page = await InstancePages.FirstAsync(client, query, ct);
+        var rows = page.Values.Where(m => name is null || string.Equals(m.Name, name, StringComparison.Ordinal)).Select(Row).ToList();
+        return new InstancePage(rows, page.ContinuationToken);
     }
 
     public async Task<InstanceDetail?> GetInstanceAsync(string instanceId, CancellationToken ct)
     {
         var m = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct);
         if (m is null) return null;
-        var history = await client.GetHistoryAsync(instanceId, ct);
+        var history = await client.GetOrchestrationHistoryAsync(instanceId, ct);
         var sla = await SlaOfAsync(instanceId, ct);
-        return new InstanceDetail(Row(m), string.IsNullOrEmpty(m.Version) ? null : m.Version,
+        var version = history.OfType<ExecutionStartedEvent>().FirstOrDefault()?.Version;
+        return new InstanceDetail(Row(m), string.IsNullOrEmpty(version) ? null : version,
             Payload(m.SerializedInput), Payload(m.SerializedOutput), Payload(m.SerializedCustomStatus),
             history.Select(Event).ToList(), sla);
     }
@@ -89,17 +95,13 @@ public sealed partial class DashboardQueries(
         var since = now - options.Value.ScheduledRunsWindow;
         foreach (var prefix in new[] { ScheduledPrefix, SlaSweepPrefix })
         {
-            string? token = null;
+            var query = new OrchestrationQuery { InstanceIdPrefix = prefix, CreatedFrom = since, PageSize = 500, FetchInputsAndOutputs = true };
             var pages = 0;
-            do
+            await foreach (var page in client.GetAllInstancesAsync(query).AsPages(pageSizeHint: 500).WithCancellation(ct))
             {
-                var page = await client.QueryInstancesAsync(new OrchestrationQuery
-                {
-                    InstanceIdPrefix = prefix, CreatedFrom = since, PageSize = 500, ContinuationToken = token, FetchInputsAndOutputs = true,
-                }, ct);
-                runs.AddRange(page.Instances.Select(Run));
-                token = page.ContinuationToken;
-            } while (token is not null && ++pages < 10);
+                runs.AddRange(page.Values.Select(Run));
+                if (++pages >= 10) break;
+            }
         }
         var shown = runs
             .OrderByDescending(r => r.ScheduledTime ?? r.CreatedTime)
@@ -111,8 +113,15 @@ public sealed partial class DashboardQueries(
     // ------------------------------------------------------------------ shaping
 
     internal static InstanceRow Row(OrchestrationMetadata m) => new(
-        m.InstanceId, m.Name, m.RuntimeStatus.ToString(), m.CreatedAt, m.LastUpdatedAt, m.CompletedAt, m.ParentInstanceId,
+        m.InstanceId, m.Name, m.RuntimeStatus.ToString(), m.CreatedAt, m.LastUpdatedAt, CompletedAt(m), ParentOf(m.InstanceId),
         ShortText(m.SerializedCustomStatus), Failure(m.FailureDetails));
+
+    /// <summary>DTFx keeps no completion time apart from the last update, which is the end for an ended instance.</summary>
+    private static DateTimeOffset? CompletedAt(OrchestrationMetadata m) => InstanceGuard.IsEnded(m.RuntimeStatus) ? m.LastUpdatedAt : null;
+
+    /// <summary>DTFx does not record a child's parent: the lifecycle's id scheme names it (items and meetings belong to their project).</summary>
+    private static string? ParentOf(string instanceId) =>
+        PartOfProject().Match(instanceId) is { Success: true } match ? InstanceIds.Project(match.Groups["project"].Value) : null;
 
     private static FailureView? Failure(TaskFailureDetails? f)
     {
@@ -124,19 +133,32 @@ public sealed partial class DashboardQueries(
 
     private static TimelineEvent Event(HistoryEvent e)
     {
-        string? detail = e.EventType switch
+        (string? name, DateTime? fireAt, int? scheduledId, string? instanceId, string? payload, FailureView? failure) = e switch
         {
-            HistoryEventType.TimerCreated or HistoryEventType.TimerFired when e.FireAt is { } at => $"fire at {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC",
-            _ => null,
+            ExecutionStartedEvent s => (s.Name, null, null, null, s.Input, null),
+            TaskScheduledEvent s => (s.Name, null, null, null, s.Input, null),
+            TaskCompletedEvent c => (null, null, c.TaskScheduledId, null, c.Result, null),
+            TaskFailedEvent f => (null, null, f.TaskScheduledId, null, null, new FailureView(f.FailureDetails?.ErrorType ?? "TaskFailed", f.FailureDetails?.ErrorMessage ?? f.Reason ?? "", f.FailureDetails?.StackTrace)),
+            SubOrchestrationInstanceCreatedEvent s => (s.Name, null, null, s.InstanceId, s.Input, null),
+            SubOrchestrationInstanceCompletedEvent c => (null, null, c.TaskScheduledId, null, c.Result, null),
+            SubOrchestrationInstanceFailedEvent f => (null, null, f.TaskScheduledId, null, null, new FailureView(f.FailureDetails?.ErrorType ?? "SubOrchestrationFailed", f.FailureDetails?.ErrorMessage ?? f.Reason ?? "", f.FailureDetails?.StackTrace)),
+            TimerCreatedEvent t => (null, t.FireAt, null, null, null, null),
+            TimerFiredEvent t => (null, t.FireAt, (int?)t.TimerId, null, null, null),
+            EventRaisedEvent r => (r.Name, null, null, null, r.Input, null),
+            EventSentEvent s => (s.Name, null, null, s.InstanceId, s.Input, null),
+            ExecutionCompletedEvent c => (null, null, null, null, c.Result, c.FailureDetails is { } fd ? new FailureView(fd.ErrorType, fd.ErrorMessage, fd.StackTrace) : null),
+            ExecutionTerminatedEvent t => (null, null, null, null, t.Input, null),
+            _ => ((string?)null, (DateTime?)null, (int?)null, (string?)null, (string?)null, (FailureView?)null),
         };
-        var payload = e.Result ?? e.Input;
+        string? detail = fireAt is { } at ? $"fire at {at:yyyy-MM-dd HH:mm:ss} UTC" : null;
         if (payload is not null)
         {
             var text = ShortText(payload, 160) ?? $"({payload.Length} characters)";
             detail = detail is null ? text : $"{detail}; {text}";
         }
-        return new TimelineEvent(e.EventId, e.EventType.ToString(), e.Timestamp, e.Name, e.FireAt, e.TaskScheduledId, e.InstanceId,
-            Failure(e.FailureDetails), detail);
+        DateTimeOffset? fire = fireAt is { } f2 ? new DateTimeOffset(DateTime.SpecifyKind(f2, DateTimeKind.Utc)) : null;
+        return new TimelineEvent(e.EventId, e.EventType.ToString(), new DateTimeOffset(DateTime.SpecifyKind(e.Timestamp, DateTimeKind.Utc)), name, fire, scheduledId, instanceId,
+            failure, detail);
     }
 
     private static ScheduledRunView Run(OrchestrationMetadata m)
@@ -156,7 +178,7 @@ public sealed partial class DashboardQueries(
             function = occurrence?.Function ?? (parts.Length >= 3 ? parts[1] : m.Name);
             scheduledTime = occurrence?.ScheduledTime;
         }
-        double? duration = m.CompletedAt is { } done ? Math.Round((done - m.CreatedAt).TotalSeconds, 3) : null;
+        double? duration = CompletedAt(m) is { } done ? Math.Round((done - m.CreatedAt).TotalSeconds, 3) : null;
         var outcome = m.RuntimeStatus.ToString();
         string? note = null;
         if (m.RuntimeStatus == OrchestrationRuntimeStatus.Running && HeldAfterRun(m.SerializedCustomStatus) is { } holdUntil)
@@ -164,7 +186,7 @@ public sealed partial class DashboardQueries(
             outcome = OrchestrationRuntimeStatus.Completed.ToString();
             note = $"ran; the instance holds the occurrence's id until {holdUntil.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC";
         }
-        return new ScheduledRunView(m.InstanceId, function, scheduledTime, outcome, note, m.RuntimeStatus.ToString(), m.CreatedAt, m.CompletedAt, duration,
+        return new ScheduledRunView(m.InstanceId, function, scheduledTime, outcome, note, m.RuntimeStatus.ToString(), m.CreatedAt, CompletedAt(m), duration,
             Failure(m.FailureDetails));
     }
 
@@ -210,16 +232,17 @@ public sealed partial class DashboardQueries(
     private const string LifecycleMissing =
         "The project lifecycle is not registered in this host (no IProjectQueries), so there are no SLA views.";
 
-    [GeneratedRegex("^project-(?<project>.+?)-(?:item-(?<item>.+?)(?:-r(?<round>[0-9]+))?|meeting-(?<meeting>[0-9]+))$")]
+    /// <summary>Item rounds and joint meetings of a project (the lifecycle's id scheme; project codes are <c>dddd-dddddd-dd-dd-dddddd</c>).</summary>
+    [GeneratedRegex("^(?:item-(?<project>[0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9]{6})-(?<item>.+?)(?:-r(?<round>[0-9]+))?|meeting-(?<project>[0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9]{6})-(?<meeting>[0-9]+))$")]
     private static partial Regex PartOfProject();
 
     private async Task<InstanceSla?> SlaOfAsync(string instanceId, CancellationToken ct)
     {
-        if (!instanceId.StartsWith(InstanceIds.ProjectPrefix, StringComparison.Ordinal)) return null;
+        var match = PartOfProject().Match(instanceId);
+        if (!InstanceIds.IsProject(instanceId) && !match.Success) return null;
         var lifecycle = Lifecycle;
         if (lifecycle is null) return new InstanceSla(false, null, null, null, [], LifecycleMissing);
 
-        var match = PartOfProject().Match(instanceId);
         var projectCode = InstanceIds.IsProject(instanceId) ? instanceId[InstanceIds.ProjectPrefix.Length..] : match.Success ? match.Groups["project"].Value : null;
         if (projectCode is null) return null;
         var kind = InstanceIds.IsProject(instanceId) ? "project" : match.Groups["meeting"].Success ? "meeting" : "item";

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orchestrator.Orchestrations.Clocks;
 
 namespace Orchestrator.Functions.Demo;
 
@@ -27,62 +28,6 @@ public sealed class DemoOptions
     public bool Enabled => ClockSpeed != 1 || StartAt is not null;
 }
 
-/// <summary>
-/// A <see cref="TimeProvider"/> whose wall clock starts at <see cref="DemoOptions.StartAt"/> (or the real now) and runs
-/// <see cref="DemoOptions.ClockSpeed"/> times faster; its timers wait the scaled time. Durable timers, SLA deadlines,
-/// scheduled functions and every timestamp of the service follow it. Timestamps for measuring elapsed time stay real.
-/// </summary>
-public sealed class DemoTimeProvider : TimeProvider
-{
-    private readonly TimeProvider _real;
-    private readonly long _startTimestamp;
-    private readonly DateTimeOffset _start;
-
-    public DemoTimeProvider(TimeProvider real, double speed, DateTimeOffset? startAt, TimeSpan minRealTimerPeriod)
-    {
-        if (!(speed >= 1 && speed <= DemoOptions.MaxClockSpeed)) throw new ArgumentOutOfRangeException(nameof(speed));
-        _real = real;
-        Speed = speed;
-        MinRealTimerPeriod = minRealTimerPeriod < TimeSpan.Zero ? TimeSpan.Zero : minRealTimerPeriod;
-        _startTimestamp = real.GetTimestamp();
-        _start = (startAt ?? real.GetUtcNow()).ToUniversalTime();
-        StartedAt = _start;
-    }
-
-    public double Speed { get; }
-    public TimeSpan MinRealTimerPeriod { get; }
-    public DateTimeOffset StartedAt { get; }
-
-    public override DateTimeOffset GetUtcNow()
-    {
-        var realElapsed = _real.GetElapsedTime(_startTimestamp);
-        return _start + TimeSpan.FromTicks((long)(realElapsed.Ticks * Speed));
-    }
-
-    public override TimeZoneInfo LocalTimeZone => _real.LocalTimeZone;
-    public override long TimestampFrequency => _real.TimestampFrequency;
-    public override long GetTimestamp() => _real.GetTimestamp();
-
-    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
-        new ScaledTimer(this, _real.CreateTimer(callback, state, ToReal(dueTime), ToReal(period)));
-
-    /// <summary>The real wait for a wait of <paramref name="demo"/> on this clock.</summary>
-    public TimeSpan ToReal(TimeSpan demo)
-    {
-        if (demo == Timeout.InfiniteTimeSpan || demo <= TimeSpan.Zero) return demo;
-        var scaled = TimeSpan.FromTicks((long)(demo.Ticks / Speed));
-        var floor = demo < MinRealTimerPeriod ? demo : MinRealTimerPeriod;
-        return scaled > floor ? scaled : floor;
-    }
-
-    private sealed class ScaledTimer(DemoTimeProvider clock, ITimer inner) : ITimer
-    {
-        public bool Change(TimeSpan dueTime, TimeSpan period) => inner.Change(clock.ToReal(dueTime), clock.ToReal(period));
-        public void Dispose() => inner.Dispose();
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
-    }
-}
-
 public static class DemoClockRegistration
 {
     /// <summary>
@@ -107,7 +52,7 @@ public static class DemoClockRegistration
         if (errors.Count > 0) throw new OptionsValidationException(DemoOptions.SectionName, typeof(DemoOptions), errors);
 
         builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(
-            new DemoTimeProvider(TimeProvider.System, options.ClockSpeed, options.StartAt, options.MinRealTimerPeriod)));
+            new DomainTimeProvider(TimeProvider.System, options.ClockSpeed, options.StartAt, options.MinRealTimerPeriod)));
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using Orchestrator.Orchestrations.Clocks;
 using Microsoft.Extensions.Options;
 using Orchestrator.Functions.Auth;
 using Orchestrator.Orchestrations.Calendar;
@@ -19,7 +20,7 @@ public static class DemoClockEndpoints
         endpoints.MapGet("/api/clock", (TimeProvider time) =>
             {
                 var now = time.GetUtcNow();
-                var demo = time as DemoTimeProvider;
+                var demo = time as DomainTimeProvider;
                 return TypedResults.Ok(new ClockAnswer(now, TimeZoneInfo.ConvertTime(now, ChinaTime.Zone), demo?.Speed ?? 1, demo?.StartedAt));
             })
             .WithTags("Clock")

@@ -1,12 +1,10 @@
-using Orchestrator.Durable;
+using Microsoft.DurableTask.Client;
 using Orchestrator.Functions.Auth;
+using Orchestrator.Functions.Http.Api;
 
 namespace Orchestrator.Functions.Management;
 
-/// <summary>
-/// POST instances/{id}/raiseEvent/{eventName}, /terminate, /suspend, /resume, /restart. 202 when accepted,
-/// 404 for an unknown instance, 410 Gone when the instance has already ended (restart excepted: it exists for ended instances).
-/// </summary>
+/// <summary>Raise event, terminate, suspend, resume and restart (Durable Functions' instance commands).</summary>
 internal static class InstanceCommandEndpoints
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
@@ -22,7 +20,12 @@ internal static class InstanceCommandEndpoints
         return api;
     }
 
-    private static async Task<IResult> RaiseEventAsync(string instanceId, string eventName, HttpContext context, DurableTaskClient client, CancellationToken ct)
+    /// <remarks>
+    /// A retried POST with the same <c>Idempotency-Key</c> is answered 202 with <c>Idempotent-Replayed: true</c> and not raised
+    /// again (the process's idempotency ledger). Lifecycle events also carry their key in the payload, which the receiving
+    /// orchestrator applies once, durably; a diagnostic or custom orchestrator receives the payload as sent.
+    /// </remarks>
+    private static async Task<IResult> RaiseEventAsync(string instanceId, string eventName, HttpContext context, DurableTaskClient client, IdempotencyLedger ledger, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(context.Request, ManagementApi.BodyLimit(context), "event payload", ct);
         if (body.Problem is not null) return body.Problem;
@@ -32,34 +35,48 @@ internal static class InstanceCommandEndpoints
             return Problems.Problems.BadRequest("invalid-idempotency-key", "Idempotency key too long",
                 $"The {IdempotencyKeyHeader} header has {key.Length} characters; use at most 200 (a GUID is typical).", IdempotencyKeyHeader);
         }
-        await client.RaiseEventAsync(instanceId, eventName, body.Value,
-            new RaiseEventOptions { IdempotencyKey = string.IsNullOrEmpty(key) ? null : key }, ct);
+        var (_, problem) = await InstanceGuard.RunningAsync(client, instanceId, ct);
+        if (problem is not null) return problem;
+        if (!string.IsNullOrEmpty(key) && ledger.IsReplay($"raise:{instanceId}:{eventName}", key))
+        {
+            context.Response.Headers[Callers.ReplayedHeader] = "true";
+            return TypedResults.Accepted((string?)null);
+        }
+        await client.RaiseEventAsync(instanceId, eventName, body.Value, ct);
         return TypedResults.Accepted((string?)null);
     }
 
+    /// <summary>Terminates the instance and, recursively, its running sub-orchestrations (DTFx alone would leave them running).</summary>
     private static async Task<IResult> TerminateAsync(string instanceId, string? reason, DurableTaskClient client, CancellationToken ct)
     {
-        await client.TerminateInstanceAsync(instanceId, reason, ct);
+        var (_, problem) = await InstanceGuard.RunningAsync(client, instanceId, ct);
+        if (problem is not null) return problem;
+        await client.TerminateInstanceAsync(instanceId, new TerminateInstanceOptions(reason, Recursive: true), ct);
         return TypedResults.Accepted((string?)null);
     }
 
     private static async Task<IResult> SuspendAsync(string instanceId, string? reason, DurableTaskClient client, CancellationToken ct)
     {
+        var (_, problem) = await InstanceGuard.RunningAsync(client, instanceId, ct);
+        if (problem is not null) return problem;
         await client.SuspendInstanceAsync(instanceId, reason, ct);
         return TypedResults.Accepted((string?)null);
     }
 
     private static async Task<IResult> ResumeAsync(string instanceId, string? reason, DurableTaskClient client, CancellationToken ct)
     {
+        var (_, problem) = await InstanceGuard.RunningAsync(client, instanceId, ct);
+        if (problem is not null) return problem;
         await client.ResumeInstanceAsync(instanceId, reason, ct);
         return TypedResults.Accepted((string?)null);
     }
 
-    /// <summary>202 with the management URIs of the restarted instance (a new id with ?restartWithNewInstanceId=true).</summary>
     private static async Task<IResult> RestartAsync(string instanceId, HttpContext context, DurableTaskClient client, CancellationToken ct)
     {
         if (!QueryParameters.TryBool(context.Request, "restartWithNewInstanceId", false, out var newId, out var problem)) return problem!;
-        var id = await client.RestartInstanceAsync(instanceId, newId, ct);
+        if (InstanceIdRules.Check(instanceId) is { } invalid) return invalid;
+        if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct) is null) return Problems.Problems.InstanceNotFound(instanceId);
+        var id = await client.RestartAsync(instanceId, newId, ct); // same id while active: OrchestrationAlreadyExistsException → 409
         var payload = ManagementPayload.For(context, id);
         return TypedResults.Accepted(payload.StatusQueryGetUri, payload);
     }

@@ -1,9 +1,9 @@
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
-using Orchestrator.Durable;
 
 namespace Orchestrator.Functions.Management;
 
-/// <summary>GET instances/{id} (status, optionally with history) and GET instances (paged query).</summary>
+/// <summary>Instance status (with history) and the instance list, as Durable Functions' management API answers them.</summary>
 internal static class InstanceQueryEndpoints
 {
     public static RouteGroupBuilder MapInstanceQueryEndpoints(this RouteGroupBuilder api)
@@ -13,7 +13,6 @@ internal static class InstanceQueryEndpoints
         return api;
     }
 
-    /// <summary>202 while the instance is pending, running or suspended; 200 once it has ended; 404 when unknown.</summary>
     private static async Task<IResult> GetStatusAsync(string instanceId, HttpRequest request, DurableTaskClient client, CancellationToken ct)
     {
         if (!QueryParameters.TryBool(request, "showHistory", false, out var showHistory, out var problem)
@@ -22,12 +21,13 @@ internal static class InstanceQueryEndpoints
         {
             return problem!;
         }
+        if (InstanceIdRules.Check(instanceId) is { } invalid) return invalid;
 
         var metadata = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct);
         if (metadata is null) return Problems.Problems.InstanceNotFound(instanceId);
-        var history = showHistory ? await client.GetHistoryAsync(instanceId, ct) : null;
+        var history = showHistory ? await client.GetOrchestrationHistoryAsync(instanceId, ct) : null;
         var json = InstanceStatus.ToJson(metadata, showInput, history, showHistoryOutput);
-        return metadata.IsCompleted
+        return InstanceGuard.IsEnded(metadata.RuntimeStatus)
             ? TypedResults.Json(json, statusCode: StatusCodes.Status200OK)
             : TypedResults.Json(json, statusCode: StatusCodes.Status202Accepted);
     }
@@ -46,30 +46,31 @@ internal static class InstanceQueryEndpoints
         var token = request.Headers[ManagementApi.ContinuationHeader].FirstOrDefault();
         if (string.IsNullOrEmpty(token)) token = null;
 
-        OrchestrationQueryResult result;
+        var query = new OrchestrationQuery
+        {
+            Statuses = statuses,
+            CreatedFrom = from,
+            CreatedTo = to,
+            InstanceIdPrefix = NullIfEmpty(request.Query["instanceIdPrefix"].FirstOrDefault()),
+            PageSize = top,
+            ContinuationToken = token,
+            FetchInputsAndOutputs = showInput,
+        };
+        Microsoft.DurableTask.Page<OrchestrationMetadata>? page;
         try
         {
-            result = await client.QueryInstancesAsync(new OrchestrationQuery
-            {
-                Statuses = statuses,
-                CreatedFrom = from,
-                CreatedTo = to,
-                InstanceIdPrefix = NullIfEmpty(request.Query["instanceIdPrefix"].FirstOrDefault()),
-                PageSize = top,
-                ContinuationToken = token,
-                FetchInputsAndOutputs = showInput,
-            }, ct);
+            page = await InstancePages.FirstAsync(client, query, ct);
         }
-        catch (Exception ex) when (token is not null && ex is ArgumentException or FormatException)
+        catch (Exception ex) when (token is not null && ex is not OperationCanceledException)
         {
             return Problems.Problems.BadRequest("invalid-continuation-token", "Invalid continuation token",
                 $"The {ManagementApi.ContinuationHeader} header is not a token this service issued ({ex.Message}). Send back the header value of the previous page unchanged, or omit it to start from the first page.",
                 ManagementApi.ContinuationHeader);
         }
 
-        if (result.ContinuationToken is not null) context.Response.Headers[ManagementApi.ContinuationHeader] = result.ContinuationToken;
+        if (page.ContinuationToken is not null) context.Response.Headers[ManagementApi.ContinuationHeader] = page.ContinuationToken;
         var items = new System.Text.Json.Nodes.JsonArray();
-        foreach (var m in result.Instances) items.Add(InstanceStatus.ToJson(m, showInput));
+        foreach (var m in page.Values) items.Add(InstanceStatus.ToJson(m, showInput));
         return TypedResults.Json(items);
     }
 

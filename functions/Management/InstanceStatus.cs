@@ -1,14 +1,16 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Orchestrator.Durable;
+using DurableTask.Core.History;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace Orchestrator.Functions.Management;
 
-/// <summary>The status document of one instance, shaped like Durable Functions' instance-status HTTP API.</summary>
+/// <summary>The JSON shape of Durable Functions' instance status, with its history events (DTFx's history types).</summary>
 internal static class InstanceStatus
 {
-    public static JsonObject ToJson(OrchestrationMetadata m, bool showInput, IReadOnlyList<HistoryEvent>? history = null, bool showHistoryOutput = false)
+    public static JsonObject ToJson(OrchestrationMetadata m, bool showInput, IList<HistoryEvent>? history = null, bool showHistoryOutput = false)
     {
         var json = new JsonObject
         {
@@ -19,13 +21,10 @@ internal static class InstanceStatus
         if (showInput) json["input"] = Parse(m.SerializedInput);
         json["customStatus"] = Parse(m.SerializedCustomStatus);
         json["output"] = m.RuntimeStatus == OrchestrationRuntimeStatus.Failed && m.SerializedOutput is null && m.FailureDetails is not null
-            ? JsonValue.Create(m.FailureDetails.ToString())
+            ? JsonValue.Create(m.FailureDetails.ErrorMessage)
             : Parse(m.SerializedOutput);
         json["createdTime"] = Time(m.CreatedAt);
         json["lastUpdatedTime"] = Time(m.LastUpdatedAt);
-        if (m.CompletedAt is { } completed) json["completedTime"] = Time(completed);
-        if (!string.IsNullOrEmpty(m.Version)) json["version"] = m.Version;
-        if (m.ParentInstanceId is not null) json["parentInstanceId"] = m.ParentInstanceId;
         if (m.FailureDetails is not null) json["failureDetails"] = Failure(m.FailureDetails);
         if (history is not null)
         {
@@ -36,24 +35,32 @@ internal static class InstanceStatus
         return json;
     }
 
-    /// <summary>PascalCase as in Durable Functions' historyEvents: EventType and Timestamp always.</summary>
+    /// <summary>One history event as Durable Functions shows it: EventType, Timestamp, FunctionName or Name, and the ids that link events.</summary>
     private static JsonObject HistoryEventJson(HistoryEvent e, bool showOutput)
     {
         var json = new JsonObject { ["EventType"] = e.EventType.ToString(), ["Timestamp"] = Time(e.Timestamp) };
         if (e.EventId >= 0) json["EventId"] = e.EventId;
-        if (e.Name is not null)
+        string? input = null, result = null;
+        switch (e)
         {
-            var nameKey = e.EventType is HistoryEventType.EventRaised or HistoryEventType.EventSent ? "Name" : "FunctionName";
-            json[nameKey] = e.Name;
+            case ExecutionStartedEvent s: json["FunctionName"] = s.Name; input = s.Input; break;
+            case TaskScheduledEvent s: json["FunctionName"] = s.Name; input = s.Input; break;
+            case TaskCompletedEvent c: json["TaskScheduledId"] = c.TaskScheduledId; result = c.Result; break;
+            case TaskFailedEvent f: json["TaskScheduledId"] = f.TaskScheduledId; json["Reason"] = f.Reason; json["Details"] = f.FailureDetails?.ErrorMessage ?? f.Details; break;
+            case SubOrchestrationInstanceCreatedEvent s: json["FunctionName"] = s.Name; json["InstanceId"] = s.InstanceId; input = s.Input; break;
+            case SubOrchestrationInstanceCompletedEvent c: json["TaskScheduledId"] = c.TaskScheduledId; result = c.Result; break;
+            case SubOrchestrationInstanceFailedEvent f: json["TaskScheduledId"] = f.TaskScheduledId; json["Reason"] = f.Reason; break;
+            case TimerCreatedEvent t: json["FireAt"] = Time(t.FireAt); break;
+            case TimerFiredEvent t: json["TimerId"] = t.TimerId; json["FireAt"] = Time(t.FireAt); break;
+            case EventRaisedEvent r: json["Name"] = r.Name; input = r.Input; break;
+            case EventSentEvent s: json["Name"] = s.Name; json["InstanceId"] = s.InstanceId; input = s.Input; break;
+            case ExecutionCompletedEvent c: json["OrchestrationStatus"] = c.OrchestrationStatus.ToString(); result = c.Result; break;
+            case ExecutionTerminatedEvent t: input = t.Input; break;
         }
-        if (e.TaskScheduledId is { } scheduledId) json["TaskScheduledId"] = scheduledId;
-        if (e.FireAt is { } fireAt) json["FireAt"] = Time(fireAt);
-        if (e.InstanceId is not null) json["InstanceId"] = e.InstanceId;
-        if (e.FailureDetails is not null) json["FailureDetails"] = Failure(e.FailureDetails);
         if (showOutput)
         {
-            if (e.Input is not null) json["Input"] = Parse(e.Input);
-            if (e.Result is not null) json["Result"] = Parse(e.Result);
+            if (input is not null) json["Input"] = Parse(input);
+            if (result is not null) json["Result"] = Parse(result);
         }
         return json;
     }
@@ -67,6 +74,8 @@ internal static class InstanceStatus
     }
 
     internal static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    internal static string Time(DateTime t) => Time(new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)));
 
     private static JsonNode? Parse(string? serialized)
     {

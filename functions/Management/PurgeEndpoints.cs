@@ -1,12 +1,15 @@
-using Orchestrator.Durable;
+using Microsoft.DurableTask.Client;
 using Orchestrator.Functions.Auth;
 
 namespace Orchestrator.Functions.Management;
 
-/// <summary>DELETE instances/{id} and DELETE instances?createdTimeFrom&amp;createdTimeTo&amp;runtimeStatus: purge history.</summary>
+/// <summary>Purge one ended instance, or every ended instance a filter matches (Durable Functions' purge routes).</summary>
 internal static class PurgeEndpoints
 {
     public sealed record PurgeResponse(int InstancesDeleted);
+
+    private static readonly OrchestrationRuntimeStatus[] Ended =
+        [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
 
     public static RouteGroupBuilder MapPurgeEndpoints(this RouteGroupBuilder api)
     {
@@ -15,29 +18,23 @@ internal static class PurgeEndpoints
         return api;
     }
 
-    /// <summary>200 {instancesDeleted: 1}; 404 when there is no such instance; 409 while it has not ended.</summary>
     private static async Task<IResult> PurgeOneAsync(string instanceId, DurableTaskClient client, CancellationToken ct)
     {
-        PurgeResult result;
-        try
-        {
-            result = await client.PurgeInstanceAsync(instanceId, ct);
-        }
-        catch (InvalidOperationException ex) when (ex.GetType() == typeof(InvalidOperationException))
+        if (InstanceIdRules.Check(instanceId) is { } invalid) return invalid;
+        var m = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct);
+        if (m is null) return Problems.Problems.InstanceNotFound(instanceId);
+        if (!InstanceGuard.IsEnded(m.RuntimeStatus))
         {
             return Problems.Problems.Result(StatusCodes.Status409Conflict, "instance-not-ended", "Instance has not ended",
-                $"{ex.Message} Only Completed, Failed or Terminated instances can be purged: terminate it first (POST .../instances/{{id}}/terminate).",
+                $"The instance '{instanceId}' is {m.RuntimeStatus}. Only Completed, Failed or Terminated instances can be purged: terminate it first (POST .../instances/{{id}}/terminate).",
                 "instanceId");
         }
+        var result = await client.PurgeInstanceAsync(instanceId, ct);
         return result.PurgedInstanceCount == 0
             ? Problems.Problems.InstanceNotFound(instanceId)
             : TypedResults.Ok(new PurgeResponse(result.PurgedInstanceCount));
     }
 
-    /// <summary>
-    /// Purges ended instances created in [createdTimeFrom, createdTimeTo) with the given statuses (default: every ended status).
-    /// createdTimeFrom is required, as in Durable Functions, so that a bare DELETE cannot wipe the hub. 404 when none matched.
-    /// </summary>
     private static async Task<IResult> PurgeManyAsync(HttpRequest request, DurableTaskClient client, CancellationToken ct)
     {
         if (!QueryParameters.TryTime(request, "createdTimeFrom", out var from, out var problem)
@@ -52,7 +49,10 @@ internal static class PurgeEndpoints
                 "Purging by filter needs createdTimeFrom (ISO 8601, e.g. 2026-01-01T00:00:00Z); use 0001-01-01T00:00:00Z to mean from the beginning. createdTimeTo and runtimeStatus (Completed, Failed, Terminated) narrow it further.",
                 "createdTimeFrom");
         }
-        var result = await client.PurgeInstancesAsync(new PurgeInstancesFilter { CreatedFrom = from, CreatedTo = to, Statuses = statuses }, ct);
+        // Only ended instances are purged: DTFx would purge a running one's history if asked.
+        var ended = (statuses ?? Ended).Where(s => InstanceGuard.IsEnded(s)).ToList();
+        var result = ended.Count == 0 ? new PurgeResult(0)
+            : await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(from, to, ended), ct);
         return result.PurgedInstanceCount == 0
             ? Problems.Problems.NotFound("no-instances-matched", "No instances matched",
                 "No ended instance matches the filter, so nothing was purged. Running, pending and suspended instances are never purged by filter.")

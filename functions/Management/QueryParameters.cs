@@ -1,5 +1,5 @@
 using System.Globalization;
-using Orchestrator.Durable;
+using Microsoft.DurableTask.Client;
 
 namespace Orchestrator.Functions.Management;
 

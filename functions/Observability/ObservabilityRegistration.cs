@@ -6,20 +6,21 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Orchestrator.Durable;
 
 namespace Orchestrator.Functions.Observability;
 
 /// <summary>
-/// OpenTelemetry for the host: traces of HTTP requests (ASP.NET Core) and of the engine (episodes, activities:
-/// source "Orchestrator.Durable"); metrics of HTTP, the engine (meter "Orchestrator.Durable": episodes, activity
-/// durations, timer lateness, started/ended instances) and SLAs (meter "Orchestrator.Sla"); logs with the scope
-/// properties InstanceId and ProjectCode. The exporter is chosen by Observability:Exporter (none, console, otlp).
+/// OpenTelemetry for the host: traces of HTTP requests (ASP.NET Core) and of the engine (DTFx's own spans of
+/// orchestrations, activities and timers: source "DurableTask.Core"); metrics of HTTP and SLAs (meter "Orchestrator.Sla");
+/// logs with the scope properties InstanceId and ProjectCode on requests that name them. The exporter is chosen by Observability:Exporter (none, console, otlp).
 /// </summary>
 public static class ObservabilityRegistration
 {
     private const string RegisteredKey = "Orchestrator.Observability";
     private const string CollectOnly = "collect";
+
+    /// <summary>The ActivitySource of DurableTask.Core (orchestration, activity and timer spans).</summary>
+    public const string DurableTaskCoreSource = "DurableTask.Core";
 
     /// <summary>Idempotent: the host calls it once, Telemetry's short form may call it again.</summary>
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
@@ -35,7 +36,6 @@ public static class ObservabilityRegistration
         services.AddMetrics();
         services.AddSingleton<SlaTelemetry>();
         services.AddHostedService<SlaTelemetryRefresher>();
-        services.AddSingleton<IInstanceLogScopeEnricher, ProjectCodeLogScopeEnricher>();
 
         if (options.ConsoleLogScopes)
         {
@@ -55,7 +55,7 @@ public static class ObservabilityRegistration
             .WithTracing(tracing =>
             {
                 tracing.AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
-                    .AddSource(DurableTelemetry.ActivitySourceName, "Orchestrator.*")
+                    .AddSource(DurableTaskCoreSource, "Orchestrator.*")
                     .AddProcessor(new ProjectCodeSpanProcessor());
                 if (exporter == ObservabilityOptions.ConsoleExporter) tracing.AddConsoleExporter();
                 else if (exporter == ObservabilityOptions.OtlpExporter) tracing.AddOtlpExporter(o => Otlp(o, options));
@@ -63,7 +63,7 @@ public static class ObservabilityRegistration
             .WithMetrics(metrics =>
             {
                 metrics.AddAspNetCoreInstrumentation()
-                    .AddMeter(DurableTelemetry.MeterName, SlaTelemetry.MeterName, "Orchestrator.*");
+                    .AddMeter(SlaTelemetry.MeterName, "Orchestrator.*");
                 if (exporter == ObservabilityOptions.ConsoleExporter) metrics.AddConsoleExporter();
                 else if (exporter == ObservabilityOptions.OtlpExporter) metrics.AddOtlpExporter(o => Otlp(o, options));
             })
@@ -100,7 +100,7 @@ public static class ObservabilityRegistration
             if (instanceId is not null)
             {
                 scope["InstanceId"] = instanceId;
-                Activity.Current?.SetTag(DurableTelemetry.InstanceIdTag, instanceId);
+                Activity.Current?.SetTag(ProjectCodes.InstanceIdTag, instanceId);
             }
             if (projectCode is not null)
             {

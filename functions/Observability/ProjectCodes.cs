@@ -1,37 +1,33 @@
 using System.Diagnostics;
-using Orchestrator.Durable;
 using Orchestrator.Orchestrations.Lifecycle;
 
 namespace Orchestrator.Functions.Observability;
 
 /// <summary>
 /// The project code an instance belongs to, from the lifecycle's instance-id scheme (project-{code},
-/// project-{code}-item-…, project-{code}-meeting-…); null for other instances.
+/// item-{code}-…, meeting-{code}-…; project codes are dddd-dddddd-dd-dd-dddddd); null for other instances.
 /// </summary>
 public static class ProjectCodes
 {
     public const string ScopeProperty = "ProjectCode";
     public const string SpanTag = "orchestrator.project_code";
 
+    /// <summary>The span tag DTFx puts the instance id in (DurableTask.Core tracing schema).</summary>
+    public const string InstanceIdTag = "durabletask.task.instance_id";
+
     public static string? FromInstanceId(string? instanceId)
     {
-        if (instanceId is null || !instanceId.StartsWith(InstanceIds.ProjectPrefix, StringComparison.Ordinal)) return null;
-        var rest = instanceId[InstanceIds.ProjectPrefix.Length..];
-        foreach (var marker in new[] { "-item-", "-meeting-" })
+        if (instanceId is null) return null;
+        if (instanceId.StartsWith(InstanceIds.ProjectPrefix, StringComparison.Ordinal))
+            return instanceId.Length > InstanceIds.ProjectPrefix.Length ? instanceId[InstanceIds.ProjectPrefix.Length..] : null;
+        foreach (var prefix in new[] { InstanceIds.ItemPrefix, InstanceIds.MeetingPrefix })
         {
-            var at = rest.IndexOf(marker, StringComparison.Ordinal);
-            if (at >= 0) rest = rest[..at];
+            // The project code has a fixed shape, dddd-dddddd-dd-dd-dddddd (24 characters).
+            if (instanceId.StartsWith(prefix, StringComparison.Ordinal) && instanceId.Length > prefix.Length + 24
+                && Orchestrator.Orchestrations.Identifiers.ProjectCode.TryParse(instanceId.Substring(prefix.Length, 24), out _, out _))
+                return instanceId.Substring(prefix.Length, 24);
         }
-        return rest.Length == 0 ? null : rest;
-    }
-}
-
-/// <summary>Adds ProjectCode to the engine's per-episode and per-activity log scope (which has InstanceId).</summary>
-internal sealed class ProjectCodeLogScopeEnricher : IInstanceLogScopeEnricher
-{
-    public void Enrich(string instanceId, IDictionary<string, object?> properties)
-    {
-        if (ProjectCodes.FromInstanceId(instanceId) is { } code) properties[ProjectCodes.ScopeProperty] = code;
+        return null;
     }
 }
 
@@ -40,7 +36,7 @@ internal sealed class ProjectCodeSpanProcessor : OpenTelemetry.BaseProcessor<Act
 {
     public override void OnStart(Activity activity)
     {
-        if (activity.GetTagItem(DurableTelemetry.InstanceIdTag) is string id && ProjectCodes.FromInstanceId(id) is { } code)
+        if (activity.GetTagItem(ProjectCodes.InstanceIdTag) is string id && ProjectCodes.FromInstanceId(id) is { } code)
             activity.SetTag(SpanTag, code);
     }
 

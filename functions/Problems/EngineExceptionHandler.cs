@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Orchestrator.Durable;
+using DurableTask.Core.Exceptions;
 
 namespace Orchestrator.Functions.Problems;
 
@@ -32,21 +32,8 @@ internal sealed class EngineExceptionHandler(IProblemDetailsService problems, IL
 
     internal static ProblemDetails? Map(Exception exception) => exception switch
     {
-        OrchestrationNotFoundException e => Problems.Create(StatusCodes.Status404NotFound, "instance-not-found", "Instance not found",
-            $"No orchestration instance has the id '{e.InstanceId}' (never started, or purged). Check the id (ids are case-sensitive), or list instances with GET /runtime/webhooks/durabletask/instances.", "instanceId"),
-        OrchestrationNotRunningException e => Problems.Create(StatusCodes.Status410Gone, "instance-ended", "Instance has ended",
-            $"The instance '{e.InstanceId}' is {e.Status} and no longer accepts this request. Restart it (POST .../instances/{{id}}/restart) or start a new instance.", "instanceId"),
         OrchestrationAlreadyExistsException e => Problems.Create(StatusCodes.Status409Conflict, "instance-exists", "Instance already exists",
-            $"An instance with the id '{e.InstanceId}' already exists and is {e.Status}. Wait for it to end, terminate it, or choose another instance id (or none, to get a generated one).", "instanceId"),
-        InvalidInstanceIdException e => Problems.Create(StatusCodes.Status400BadRequest, "invalid-instance-id", "Invalid instance id",
-            e.Message, "instanceId"),
-        UnknownOrchestratorException e => Problems.Create(StatusCodes.Status404NotFound, "unknown-orchestrator", "Unknown orchestrator",
-            e.Version is null
-                ? $"No orchestrator named '{e.Name}' is registered in this service. Check the name's spelling; the diagnostic orchestrations (HelloSequence, FanOutFanIn, ApprovalWithTimeout, EternalCounter) exist only where Diagnostics:Enabled is true."
-                : $"No orchestrator named '{e.Name}' with version '{e.Version}' is registered in this service. Omit the version to use the newest.",
-            "name"),
-        PayloadTooLargeException e => Problems.Create(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Payload too large",
-            e.Message),
+            $"{e.Message} Wait for it to end, terminate it, or choose another instance id (or none, to get a generated one).", "instanceId"),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problems.Create(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Payload too large",
             "The request body is larger than this service accepts (setting Management:MaxRequestBodyBytes). Send a smaller payload."),
         BadHttpRequestException e => Problems.Create(e.StatusCode, "bad-request", "Bad request", e.Message),

@@ -31,6 +31,11 @@ public static class Problems
             $"No orchestration instance has the id '{instanceId}'. Check the id (ids are case-sensitive), or list instances with GET /runtime/webhooks/durabletask/instances.",
             "instanceId");
 
+    public static IResult InstanceEnded(string instanceId, object status) =>
+        Result(StatusCodes.Status410Gone, "instance-ended", "Instance has ended",
+            $"The instance '{instanceId}' is {status} and no longer accepts this request. Restart it (POST .../instances/{{id}}/restart) or start a new instance.",
+            "instanceId");
+
     public static IResult PayloadTooLarge(long limit, string? what = null) =>
         Result(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Payload too large",
             $"The {what ?? "request body"} is larger than the {limit} bytes this service accepts (setting Management:MaxRequestBodyBytes). Send a smaller payload, for example a reference to a document instead of the document itself.");

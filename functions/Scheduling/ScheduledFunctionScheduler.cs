@@ -1,7 +1,10 @@
 using System.Globalization;
 using Cronos;
 using Microsoft.Extensions.Options;
-using Orchestrator.Durable;
+using DurableTask.Core.Exceptions;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Orchestrator.Orchestrations.Clocks;
 
 namespace Orchestrator.Functions.Scheduling;
 
@@ -77,13 +80,14 @@ public sealed class ScheduledFunctionScheduler(
     public async Task<bool> TryStartOccurrenceAsync(string function, DateTimeOffset occurrence, CancellationToken ct = default)
     {
         var instanceId = InstanceIdFor(function, occurrence);
-        if (await client.GetInstanceAsync(instanceId, ct: ct) is not null) return false;
+        if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct) is not null) return false;
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(ScheduledFunctionRegistration.OrchestratorName,
                 new ScheduledOccurrence(function, occurrence.ToUniversalTime(),
-                    options.Value.DuplicateGuard > TimeSpan.Zero ? occurrence.ToUniversalTime() + options.Value.DuplicateGuard : null),
-                new StartOrchestrationOptions { InstanceId = instanceId }, ct);
+                    options.Value.DuplicateGuard > TimeSpan.Zero ? occurrence.ToUniversalTime() + options.Value.DuplicateGuard : null,
+                    DomainTimeProvider.ClockOf(time)),
+                new StartOrchestrationOptions(instanceId), ct);
             logger.LogInformation("Scheduled function {Function}: started occurrence {Occurrence} as {InstanceId}", function, occurrence, instanceId);
             return true;
         }

@@ -1,8 +1,9 @@
 using Cronos;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Orchestrator.Durable;
+using Microsoft.DurableTask;
 using Orchestrator.Functions.Durable;
+using Orchestrator.Orchestrations.Clocks;
 
 namespace Orchestrator.Functions.Scheduling;
 
@@ -57,7 +58,7 @@ public sealed record ScheduledFunctionDescriptor(string Name, Type FunctionType,
 
 /// <summary>An occurrence, the input of the <c>ScheduledFunction</c> orchestration.</summary>
 /// <param name="HoldUntil">The instance stays Running (after the function has run) until then, so that its id stays taken.</param>
-public sealed record ScheduledOccurrence(string Function, DateTimeOffset ScheduledTime, DateTimeOffset? HoldUntil = null);
+public sealed record ScheduledOccurrence(string Function, DateTimeOffset ScheduledTime, DateTimeOffset? HoldUntil = null, DomainClock? Clock = null);
 
 public static class ScheduledFunctionRegistration
 {
@@ -81,16 +82,7 @@ public static class ScheduledFunctionRegistration
         services.AddHostedService(sp => sp.GetRequiredService<ScheduledFunctionScheduler>());
         builder.AddDurableRegistrations(registry =>
         {
-            registry.AddOrchestratorFunc<ScheduledOccurrence, string>(OrchestratorName, async (context, occurrence) =>
-            {
-                await context.CallActivityAsync<bool>(ActivityName, occurrence);
-                if (occurrence.HoldUntil is { } hold && hold.UtcDateTime > context.CurrentUtcDateTime)
-                {
-                    context.SetCustomStatus(new { ran = true, holdUntil = hold });
-                    await context.CreateTimer(hold.UtcDateTime, CancellationToken.None);
-                }
-                return "done";
-            });
+            registry.AddOrchestrator<ScheduledFunctionOrchestrator>(OrchestratorName);
             registry.AddActivity<RunScheduledFunctionActivity>(ActivityName);
         });
         return builder;
@@ -113,6 +105,25 @@ public static class ScheduledFunctionRegistration
 }
 
 /// <summary>Runs the scheduled function named in the occurrence, in a new DI scope.</summary>
+/// <summary>
+/// Runs one occurrence of a scheduled function as its activity, then holds the occurrence's instance id until
+/// <see cref="ScheduledOccurrence.HoldUntil"/> (domain time, on the occurrence's clock) so no process starts it again.
+/// </summary>
+internal sealed class ScheduledFunctionOrchestrator : TaskOrchestrator<ScheduledOccurrence, string>
+{
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, ScheduledOccurrence occurrence)
+    {
+        await context.CallActivityAsync<bool>(ScheduledFunctionRegistration.ActivityName, occurrence);
+        var clock = occurrence.Clock ?? DomainClock.RealTime;
+        if (occurrence.HoldUntil is { } hold && hold > clock.ToDomain(context.CurrentUtcDateTime))
+        {
+            context.SetCustomStatus(new { ran = true, holdUntil = hold });
+            await context.CreateTimer(clock.ToReal(hold), CancellationToken.None);
+        }
+        return "done";
+    }
+}
+
 internal sealed class RunScheduledFunctionActivity(IServiceProvider services, IEnumerable<ScheduledFunctionDescriptor> descriptors)
     : TaskActivity<ScheduledOccurrence, bool>
 {
@@ -122,7 +133,7 @@ internal sealed class RunScheduledFunctionActivity(IServiceProvider services, IE
             ?? throw new InvalidOperationException($"No scheduled function named '{input.Function}' is registered in this process.");
         await using var scope = services.CreateAsyncScope();
         var function = (IScheduledFunction)scope.ServiceProvider.GetRequiredService(descriptor.FunctionType);
-        await function.RunAsync(new ScheduledFunctionContext(descriptor.Name, input.ScheduledTime, context.InstanceId), context.CancellationToken);
+        await function.RunAsync(new ScheduledFunctionContext(descriptor.Name, input.ScheduledTime, context.InstanceId), CancellationToken.None);
         return true;
     }
 }

@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
-using Orchestrator.Durable;
+using Orchestrator.Durable.Hosting;
 
 namespace Orchestrator.Functions.Http.Health;
 
@@ -28,15 +28,11 @@ public interface IStorageProbe
 }
 
 /// <summary>Probes the tables, queues and blobs of the configured storage account with one cheap list call each, no retries.</summary>
-internal sealed class StorageProbe(IOptions<DurableTaskOptions> durable, IOptions<HealthOptions> health) : IStorageProbe
+internal sealed class StorageProbe(IOptions<DurableTaskHubOptions> durable, IOptions<HealthOptions> health) : IStorageProbe
 {
     public async Task<StorageProbeResult> ProbeAsync(CancellationToken ct)
     {
         var options = durable.Value;
-        if (string.Equals(options.Backend, DurableTaskOptions.InMemoryBackend, StringComparison.OrdinalIgnoreCase))
-        {
-            return new StorageProbeResult("in-memory", new Dictionary<string, string?>());
-        }
 
         var timeout = TimeSpan.FromSeconds(Math.Max(0.1, health.Value.StorageTimeoutSeconds));
         var connection = options.AzureStorage.ConnectionString!;
