@@ -1,14 +1,10 @@
-using Orchestrator.Durable.Diagnostics;
+using Microsoft.DurableTask;
 
-namespace Orchestrator.Durable;
+namespace Orchestrator.Durable.Diagnostics;
 
 public static class DiagnosticOrchestrationsRegistryExtensions
 {
-    /// <summary>
-    /// Registers the engine's self-test orchestrations: HelloSequence {count, delayMs}, FanOutFanIn {count},
-    /// ApprovalWithTimeout {timeoutSeconds} (event "Approval"), EternalCounter {stopAt}; and their activities
-    /// SayHello and Echo.
-    /// </summary>
+    /// <summary>Registers the diagnostic orchestrations and activities (management API, bench, tests).</summary>
     public static DurableTaskRegistry AddDiagnosticOrchestrations(this DurableTaskRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);

@@ -1,19 +1,15 @@
+using Microsoft.DurableTask;
+
 namespace Orchestrator.Durable.Diagnostics;
 
-internal sealed record FanOutFanInInput(int Count);
-
-/// <summary>n parallel activity calls; output: how many completed.</summary>
-internal sealed class FanOutFanIn : TaskOrchestrator<FanOutFanInInput?, int>
+/// <summary>Calls <see cref="SayHello"/> <c>count</c> times in parallel; output: the greetings in call order.</summary>
+public sealed class FanOutFanIn : TaskOrchestrator<FanOutFanInInput?, List<string>>
 {
-    public override async Task<int> RunAsync(TaskOrchestrationContext context, FanOutFanInInput? input)
+    public override async Task<List<string>> RunAsync(TaskOrchestrationContext context, FanOutFanInInput? input)
     {
-        var tasks = Enumerable.Range(0, input?.Count ?? 0).Select(i => context.CallActivityAsync<int>(nameof(Echo), i)).ToList();
-        var results = await Task.WhenAll(tasks);
-        return results.Length;
+        var calls = Enumerable.Range(1, input?.Count ?? 0)
+            .Select(i => context.CallActivityAsync<string>(nameof(SayHello), new SayHelloInput($"#{i}")))
+            .ToList();
+        return [.. await Task.WhenAll(calls)];
     }
-}
-
-internal sealed class Echo : TaskActivity<int, int>
-{
-    public override Task<int> RunAsync(TaskActivityContext context, int input) => Task.FromResult(input);
 }

@@ -1,3 +1,0 @@
-namespace Orchestrator.Durable;
-
-public sealed record PurgeResult(int PurgedInstanceCount);
