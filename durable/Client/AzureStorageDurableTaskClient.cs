@@ -121,16 +121,34 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
     {
         if (!seen.Add(instanceId)) return;
         cancellation.ThrowIfCancellationRequested();
-        var state = await GetStateAsync(instanceId).ConfigureAwait(false);
         await _client.ForceTerminateTaskOrchestrationAsync(instanceId, reason).ConfigureAwait(false);
+        // An episode in flight when the terminate arrives may still create children: read the history once the
+        // instance has ended, so its last children are found too.
+        var state = await WaitForEndAsync(instanceId, cancellation).ConfigureAwait(false);
         if (state is null) return;
         foreach (var childId in await GetChildInstanceIdsAsync(state).ConfigureAwait(false))
         {
             var child = await GetStateAsync(childId).ConfigureAwait(false);
-            if (child is not null && !child.OrchestrationStatus.IsTerminal())
+            // No state yet: the child's start message is queued ahead of the terminate, which then ends it.
+            if (child is null || !child.OrchestrationStatus.IsTerminal())
                 await TerminateTreeAsync(childId, reason, seen, cancellation).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The instance's state once it has ended, or its last state after <see cref="TerminateSettleTime"/>; null when unknown.</summary>
+    private async Task<Core.OrchestrationState?> WaitForEndAsync(string instanceId, CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow + TerminateSettleTime;
+        while (true)
+        {
+            var state = await GetStateAsync(instanceId).ConfigureAwait(false);
+            if (state is null || state.OrchestrationStatus.IsTerminal() || DateTime.UtcNow >= deadline) return state;
+            await Task.Delay(200, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How long a terminate waits for an instance to end before it looks for the instance's children.</summary>
+    private static readonly TimeSpan TerminateSettleTime = TimeSpan.FromSeconds(30);
 
     private async Task<IEnumerable<string>> GetChildInstanceIdsAsync(Core.OrchestrationState state)
     {

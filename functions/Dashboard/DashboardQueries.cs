@@ -36,6 +36,10 @@ public sealed partial class DashboardQueries(
     /// <summary>One page of instances. DTFx cannot query by orchestrator name: <paramref name="name"/> filters within the page.</summary>
     public async Task<InstancePage> ListInstancesAsync(OrchestrationQuery query, string? name, CancellationToken ct)
     {
+        // DTFx on Azure Storage keeps a failed instance's error in its output (FailureDetails stays empty): a list of
+        // failed instances reads outputs so that each row can show its error.
+        if (query.Statuses is { } statuses && statuses.Any() && statuses.All(s => s == OrchestrationRuntimeStatus.Failed))
+            query = query with { FetchInputsAndOutputs = true };
         var page = await InstancePages.FirstAsync(client, query, ct);
         var rows = page.Values.Where(m => name is null || string.Equals(m.Name, name, StringComparison.Ordinal)).Select(Row).ToList();
         return new InstancePage(rows, page.ContinuationToken);
@@ -114,7 +118,7 @@ public sealed partial class DashboardQueries(
 
     internal static InstanceRow Row(OrchestrationMetadata m) => new(
         m.InstanceId, m.Name, m.RuntimeStatus.ToString(), m.CreatedAt, m.LastUpdatedAt, CompletedAt(m), ParentOf(m.InstanceId),
-        ShortText(m.SerializedCustomStatus), Failure(m.FailureDetails));
+        ShortText(m.SerializedCustomStatus), Failure(m));
 
     /// <summary>DTFx keeps no completion time apart from the last update, which is the end for an ended instance.</summary>
     private static DateTimeOffset? CompletedAt(OrchestrationMetadata m) => InstanceGuard.IsEnded(m.RuntimeStatus) ? m.LastUpdatedAt : null;
@@ -122,6 +126,17 @@ public sealed partial class DashboardQueries(
     /// <summary>DTFx does not record a child's parent: the lifecycle's id scheme names it (items and meetings belong to their project).</summary>
     private static string? ParentOf(string instanceId) =>
         PartOfProject().Match(instanceId) is { Success: true } match ? InstanceIds.Project(match.Groups["project"].Value) : null;
+
+    /// <summary>The failure of a failed instance: its FailureDetails, else (DTFx Azure Storage) the error text in its output.</summary>
+    private static FailureView? Failure(OrchestrationMetadata m)
+    {
+        if (Failure(m.FailureDetails) is { } failure) return failure;
+        if (m.RuntimeStatus != OrchestrationRuntimeStatus.Failed || string.IsNullOrEmpty(m.SerializedOutput)) return null;
+        string message;
+        try { message = System.Text.Json.JsonSerializer.Deserialize<string>(m.SerializedOutput) ?? m.SerializedOutput; }
+        catch (System.Text.Json.JsonException) { message = m.SerializedOutput; }
+        return new FailureView("OrchestrationFailed", message, null);
+    }
 
     private static FailureView? Failure(TaskFailureDetails? f)
     {
@@ -187,7 +202,7 @@ public sealed partial class DashboardQueries(
             note = $"ran; the instance holds the occurrence's id until {holdUntil.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC";
         }
         return new ScheduledRunView(m.InstanceId, function, scheduledTime, outcome, note, m.RuntimeStatus.ToString(), m.CreatedAt, CompletedAt(m), duration,
-            Failure(m.FailureDetails));
+            Failure(m));
     }
 
     /// <summary>The ScheduledFunction orchestration's custom status {ran: true, holdUntil} once the function has run.</summary>

@@ -18,10 +18,14 @@ public sealed class DiagnosticsOptions
 
 public static class DurableHostRegistration
 {
-    /// <summary>Adds orchestrators/activities to the worker's registry (Microsoft's AddTasks; any time before <c>Build</c>).</summary>
+    /// <summary>
+    /// Adds orchestrators/activities to the worker's registry (what Microsoft's AddTasks configures; any time before
+    /// <c>Build</c>). Only the registry options: calling AddDurableTaskWorker here would also register the hosted worker,
+    /// which then fails the start of an API-only process (Durable:Worker:Enabled=false) for want of a build target.
+    /// </summary>
     public static WebApplicationBuilder AddDurableRegistrations(this WebApplicationBuilder builder, Action<DurableTaskRegistry> register)
     {
-        builder.Services.AddDurableTaskWorker(worker => worker.AddTasks(register));
+        builder.Services.Configure(Microsoft.Extensions.Options.Options.DefaultName, register);
         return builder;
     }
 

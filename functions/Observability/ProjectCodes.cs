@@ -31,12 +31,20 @@ public static class ProjectCodes
     }
 }
 
-/// <summary>Tags engine spans of lifecycle instances with the project code.</summary>
+/// <summary>
+/// Tags engine spans of lifecycle instances with the project code. DTFx sets the instance id tag after it starts a span,
+/// so the tag is added when the span ends (this processor runs before the exporters), and at start when already known.
+/// </summary>
 internal sealed class ProjectCodeSpanProcessor : OpenTelemetry.BaseProcessor<Activity>
 {
-    public override void OnStart(Activity activity)
+    public override void OnStart(Activity activity) => Tag(activity);
+
+    public override void OnEnd(Activity activity) => Tag(activity);
+
+    private static void Tag(Activity activity)
     {
-        if (activity.GetTagItem(ProjectCodes.InstanceIdTag) is string id && ProjectCodes.FromInstanceId(id) is { } code)
+        if (activity.GetTagItem(SpanTag) is null && activity.GetTagItem(ProjectCodes.InstanceIdTag) is string id
+            && ProjectCodes.FromInstanceId(id) is { } code)
             activity.SetTag(SpanTag, code);
     }
 

@@ -115,7 +115,9 @@ internal sealed class ScheduledFunctionOrchestrator : TaskOrchestrator<Scheduled
     {
         await context.CallActivityAsync<bool>(ScheduledFunctionRegistration.ActivityName, occurrence);
         var clock = occurrence.Clock ?? DomainClock.RealTime;
-        if (occurrence.HoldUntil is { } hold && hold > clock.ToDomain(context.CurrentUtcDateTime))
+        // A loop, not one timer: DTFx on Azure Storage may deliver a timer up to a second early (queue visibility
+        // delays are whole seconds), which a fast domain clock multiplies; wait again until the domain instant has passed.
+        while (occurrence.HoldUntil is { } hold && hold > clock.ToDomain(context.CurrentUtcDateTime))
         {
             context.SetCustomStatus(new { ran = true, holdUntil = hold });
             await context.CreateTimer(clock.ToReal(hold), CancellationToken.None);

@@ -5,7 +5,7 @@ using Orchestrator.Functions.Tests.Infrastructure;
 namespace Orchestrator.Functions.Tests;
 
 /// <summary>Keys from Auth:ApiKeys (hashed or plain), roles per route, problem+json refusals.</summary>
-public sealed class AuthTests(InMemoryHostFixture fixture) : IClassFixture<InMemoryHostFixture>
+public sealed class AuthTests(AzuriteHostFixture fixture) : IClassFixture<AzuriteHostFixture>
 {
     private const string P = HostUnderTest.Prefix;
 
@@ -104,7 +104,7 @@ public sealed class AuthTests(InMemoryHostFixture fixture) : IClassFixture<InMem
     public async Task Unauthenticated_oversized_request_is_401_not_413()
     {
         using var client = fixture.Host.Client(key: null);
-        var big = "\"" + new string('x', InMemoryHostFixture.BodyLimit * 2) + "\"";
+        var big = "\"" + new string('x', AzuriteHostFixture.BodyLimit * 2) + "\"";
         using var response = await client.PostAsync($"{P}/orchestrators/HelloSequence", Api.Json(big));
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "missing-api-key");
     }

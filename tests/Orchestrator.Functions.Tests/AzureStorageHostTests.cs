@@ -4,24 +4,24 @@ using Orchestrator.Tests.Shared;
 
 namespace Orchestrator.Functions.Tests;
 
-/// <summary>The host on the Azure Storage backend against a private Azurite (tests/Shared).</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class AzureStorageHostTests(AzuriteFixture azurite)
+/// <summary>
+/// A host of its own per test on a task hub of its own (so whole-hub lists are exact), on the shared test Azurite or,
+/// where the test stops storage, on a private one (tests/Shared).
+/// </summary>
+public sealed class AzureStorageHostTests
 {
     private const string P = HostUnderTest.Prefix;
 
-    private Task<HostUnderTest> StartHostAsync(string connectionString, bool worker = true) => HostUnderTest.StartAsync(s =>
+    private static Task<HostUnderTest> StartHostAsync(string connectionString, bool worker = true) => HostUnderTest.StartAsync(s =>
     {
-        s["Durable:Backend"] = "AzureStorage";
-        s["Durable:AzureStorage:ConnectionString"] = connectionString;
-        s["Durable:AzureStorage:TaskHubName"] = AzuriteFixture.NewHubName("host");
+        s[HostUnderTest.ConnectionStringKey] = connectionString;
         s["Durable:Worker:Enabled"] = worker ? "true" : "false";
     });
 
     [Fact]
     public async Task Start_status_raise_event_completed_on_azure_storage()
     {
-        await using var host = await StartHostAsync(azurite.ConnectionString);
+        await using var host = await StartHostAsync(await TestAzurite.ConnectionStringAsync());
         using var ops = host.Client();
 
         var started = await ops.StartAsync("ApprovalWithTimeout", """{"timeoutSeconds":3600}""", "approval-1");
@@ -51,7 +51,7 @@ public sealed class AzureStorageHostTests(AzuriteFixture azurite)
     [Fact]
     public async Task Refused_requests_store_nothing_on_azure_storage()
     {
-        await using var host = await StartHostAsync(azurite.ConnectionString, worker: false);
+        await using var host = await StartHostAsync(await TestAzurite.ConnectionStringAsync(), worker: false);
         using var ops = host.Client();
         using (var bad = await ops.PostAsync($"{P}/orchestrators/HelloSequence/x1", Api.Json("{oops")))
             await bad.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid-json");

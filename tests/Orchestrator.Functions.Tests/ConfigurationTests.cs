@@ -2,7 +2,9 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Orchestrator.Durable;
+using Microsoft.Extensions.Configuration;
+using Microsoft.DurableTask.Client;
+using Orchestrator.Durable.Hosting;
 using Orchestrator.Functions.Durable;
 using Orchestrator.Functions.Management;
 using Orchestrator.Functions.Tests.Infrastructure;
@@ -24,8 +26,8 @@ public sealed class ConfigurationTests : IDisposable
         {
           "_comment": "ignored",
           "IsEncrypted": false,
-          "Values": { "Durable__Worker__InstanceCacheSize": "77", "Management:DefaultPageSize": "7" },
-          "Durable": { "Backend": "InMemory", "MaxPayloadBytes": 12345 },
+          "Values": { "Durable__Worker__MaxConcurrentActivities": "7", "Management:DefaultPageSize": "7" },
+          "Durable": { "AzureStorage": { "ControlQueueBatchSize": 12, "ExtendedSessionIdleTimeout": "00:00:45" } },
           "Management": { "MaxPageSize": 70 }
         }
         """);
@@ -33,13 +35,12 @@ public sealed class ConfigurationTests : IDisposable
         {
             s["LocalSettings:Enabled"] = "true";
             s["LocalSettings:Path"] = path;
-            s.Remove("Durable:Backend");           // comes from the file
             s["Management:MaxPageSize"] = "71";     // the command line wins over the file
         });
-        var durable = host.Services.GetRequiredService<IOptions<DurableTaskOptions>>().Value;
-        Assert.Equal("InMemory", durable.Backend);
-        Assert.Equal(12345, durable.MaxPayloadBytes);
-        Assert.Equal(77, durable.Worker.InstanceCacheSize);
+        var durable = host.Services.GetRequiredService<IOptions<DurableTaskHubOptions>>().Value;
+        Assert.Equal(12, durable.AzureStorage.ControlQueueBatchSize);
+        Assert.Equal(TimeSpan.FromSeconds(45), durable.AzureStorage.ExtendedSessionIdleTimeout);
+        Assert.Equal(7, durable.Worker.MaxConcurrentActivities);
         var management = host.Services.GetRequiredService<IOptions<ManagementOptions>>().Value;
         Assert.Equal(7, management.DefaultPageSize);
         Assert.Equal(71, management.MaxPageSize);
@@ -52,11 +53,13 @@ public sealed class ConfigurationTests : IDisposable
         File.Copy(Path.Combine(repoRoot, "local.settings.sample.json"), Path.Combine(_dir, "local.settings.sample.json"));
         var contentRoot = Directory.CreateDirectory(Path.Combine(_dir, "functions")).FullName;
 
-        // Only what the test must set: keys and the rest come from the created file.
+        // Only what the test must set: keys and the rest come from the created file. The storage is the test Azurite
+        // (its connection string is added at start) with a task hub of its own, not the sample's 127.0.0.1:10002.
         await using var host = await HostUnderTest.StartWithAsync(new Dictionary<string, string?>
         {
             ["contentRoot"] = contentRoot,
-            ["Durable:Backend"] = "InMemory",
+            ["Durable:AzureStorage:TaskHubName"] = TestAzurite.NewHubName(),
+            ["Durable:AzureStorage:MaxQueuePollingInterval"] = "00:00:00.5",
         }, environment: "Development");
 
         var created = Path.Combine(_dir, "local.settings.json");
@@ -76,25 +79,34 @@ public sealed class ConfigurationTests : IDisposable
     public async Task The_sample_settings_are_valid_as_they_are()
     {
         var sample = Path.Combine(FindRepoRoot(), "local.settings.sample.json");
+        // The sample's storage is the developer Azurite of ./run.sh (127.0.0.1:10000-10002, hub "orchestrator"): read it
+        // from the file, but run the host on the test Azurite and a hub of its own so a developer's running service is
+        // never touched. Everything else is the sample's, validated at start.
+        var file = new ConfigurationBuilder().AddJsonFile(sample).Build();
+        Assert.Equal("orchestrator", file["Durable:AzureStorage:TaskHubName"]);
+        Assert.Contains("127.0.0.1:10002", file["Durable:AzureStorage:ConnectionString"]);
         await using var host = await HostUnderTest.StartWithAsync(new Dictionary<string, string?>
         {
             ["LocalSettings:Enabled"] = "true",
             ["LocalSettings:Path"] = sample,
-            ["Durable:Backend"] = "InMemory",
+            ["Durable:AzureStorage:TaskHubName"] = TestAzurite.NewHubName(),
         });
         Assert.True(host.Services.GetRequiredService<IOptions<DiagnosticsOptions>>().Value.Enabled);
-        var durable = host.Services.GetRequiredService<IOptions<DurableTaskOptions>>().Value;
-        Assert.Equal("orchestrator", durable.AzureStorage.TaskHubName);
-        Assert.Contains("127.0.0.1:10002", durable.AzureStorage.ConnectionString);
-        Assert.Equal(TimeSpan.FromSeconds(2), durable.AzureStorage.WriteBehindWindow);
-        Assert.True(durable.AzureStorage.LocalStarts);
+        var durable = host.Services.GetRequiredService<IOptions<DurableTaskHubOptions>>().Value;
+        Assert.Equal(4, durable.AzureStorage.PartitionCount);
+        Assert.Equal(TimeSpan.FromSeconds(1), durable.AzureStorage.MaxQueuePollingInterval);
+        Assert.Equal(20, durable.Worker.MaxConcurrentActivities);
+        Assert.True(durable.Worker.Enabled);
     }
 
     [Theory]
-    [InlineData("Durable:Backend", "Postgres", "Durable:Backend is 'Postgres'")]
-    [InlineData("Durable:AzureStorage:TaskHubName", "my-hub", "TaskHubName 'my-hub'")]
-    [InlineData("Durable:Worker:MaxConcurrentActivities", "0", "MaxConcurrentActivities must be at least 1")]
-    [InlineData("Durable:AzureStorage:WriteBehindWindow", "00:05:00", "Durable:AzureStorage:WriteBehindWindow is 00:05:00")]
+    [InlineData("Durable:AzureStorage:TaskHubName", "my-hub", "Durable:AzureStorage:TaskHubName 'my-hub' is not valid")]
+    [InlineData("Durable:AzureStorage:TaskHubName", "x1", "Durable:AzureStorage:TaskHubName 'x1' is not valid")]
+    [InlineData("Durable:AzureStorage:PartitionCount", "17", "Durable:AzureStorage:PartitionCount is 17")]
+    [InlineData("Durable:AzureStorage:MaxQueuePollingInterval", "00:00:00", "Durable:AzureStorage:MaxQueuePollingInterval is 00:00:00")]
+    [InlineData("Durable:AzureStorage:ControlQueueBatchSize", "33", "Durable:AzureStorage:ControlQueueBatchSize is 33")]
+    [InlineData("Durable:Worker:MaxConcurrentActivities", "0", "Durable:Worker:MaxConcurrentActivities is 0")]
+    [InlineData("Durable:Worker:MaxConcurrentOrchestrations", "0", "Durable:Worker:MaxConcurrentOrchestrations is 0")]
     [InlineData("Management:DefaultPageSize", "5000", "Management:DefaultPageSize is 5000")]
     [InlineData("Health:StorageTimeoutSeconds", "0", "Health:StorageTimeoutSeconds")]
     public async Task Invalid_settings_stop_the_host_at_start_with_a_message_naming_the_setting(string key, string value, string message)
@@ -104,9 +116,9 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
-    public async Task AzureStorage_without_a_connection_string_is_refused_at_start()
+    public async Task An_empty_storage_connection_string_is_refused_at_start()
     {
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => HostUnderTest.StartAsync(s => s["Durable:Backend"] = "AzureStorage"));
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => HostUnderTest.StartAsync(s => s[HostUnderTest.ConnectionStringKey] = " "));
         Assert.Contains("Durable:AzureStorage:ConnectionString is empty", ex.Message);
     }
 
@@ -128,15 +140,22 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
-    public async Task An_api_only_process_accepts_starts_but_runs_nothing()
+    public async Task An_api_only_process_accepts_starts_but_runs_nothing_and_a_worker_elsewhere_runs_them()
     {
-        await using var host = await HostUnderTest.StartAsync(s => s["Durable:Worker:Enabled"] = "false");
+        var settings = HostUnderTest.DefaultSettings();
+        await using var host = await HostUnderTest.StartWithAsync(new Dictionary<string, string?>(settings) { ["Durable:Worker:Enabled"] = "false" });
         using var ops = host.Client();
-        var started = await ops.StartAsync("HelloSequence", """{"count":1,"delayMs":0}""");
-        await Task.Delay(500);
-        using var status = await ops.GetAsync($"{HostUnderTest.Prefix}/instances/{(string)started["id"]!}");
-        Assert.Equal(HttpStatusCode.Accepted, status.StatusCode);
-        Assert.Equal("Pending", (string?)(await status.ReadJsonAsync())["runtimeStatus"]);
+        var id = (string)(await ops.StartAsync("HelloSequence", """{"count":1,"delayMs":0}"""))["id"]!;
+        await Task.Delay(1000); // no worker polls this task hub at all: the instance can only stay Pending
+        using (var status = await ops.GetAsync($"{HostUnderTest.Prefix}/instances/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, status.StatusCode);
+            Assert.Equal("Pending", (string?)(await status.ReadJsonAsync())["runtimeStatus"]);
+        }
+
+        // A worker process on the same task hub (and no management API) runs it; the API-only process reads the result.
+        await using var worker = await HostUnderTest.StartWithAsync(new Dictionary<string, string?>(settings) { ["Management:Enabled"] = "false" });
+        Assert.Equal("Completed", (string?)(await ops.WaitForEndAsync(id))["runtimeStatus"]);
     }
 
     [Fact]
@@ -149,7 +168,7 @@ public sealed class ConfigurationTests : IDisposable
         // Its worker still runs what others start.
         var client = host.Services.GetRequiredService<DurableTaskClient>();
         var id = await client.ScheduleNewOrchestrationInstanceAsync("HelloSequence", new { count = 1, delayMs = 0 });
-        var done = await client.WaitForInstanceCompletionAsync(id, ct: new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        var done = await client.WaitForInstanceCompletionAsync(id, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
     }
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
-using Orchestrator.Durable;
+using Orchestrator.Durable.Hosting;
 using Orchestrator.Functions.Http.Health;
 using Orchestrator.Functions.Tests.Infrastructure;
 
@@ -10,7 +10,7 @@ namespace Orchestrator.Functions.Tests;
 public sealed class HealthTests
 {
     [Fact]
-    public async Task In_memory_host_is_healthy()
+    public async Task A_host_on_Azurite_is_healthy_with_storage_reachable()
     {
         await using var host = await HostUnderTest.StartAsync();
         using var client = host.Client(key: null);
@@ -18,7 +18,7 @@ public sealed class HealthTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.ReadJsonAsync();
         Assert.Equal("healthy", (string?)body["status"]);
-        Assert.Equal("in-memory", (string?)body["storage"]);
+        Assert.Equal("reachable", (string?)body["storage"]);
     }
 
     [Fact]
@@ -28,7 +28,7 @@ public sealed class HealthTests
         // shows /health answering 503 when storage goes away under a running host.)
         var connection = UnreachableStorage();
         var probe = new StorageProbe(
-            Options.Create(new DurableTaskOptions { Backend = "AzureStorage", AzureStorage = { ConnectionString = connection } }),
+            Options.Create(new DurableTaskHubOptions { AzureStorage = { ConnectionString = connection } }),
             Options.Create(new HealthOptions { StorageTimeoutSeconds = 2 }));
 
         var started = DateTime.UtcNow;
@@ -45,8 +45,7 @@ public sealed class HealthTests
     {
         await using var host = await HostUnderTest.StartAsync(s =>
         {
-            s["Durable:Backend"] = "AzureStorage";
-            s["Durable:AzureStorage:ConnectionString"] = UnreachableStorage();
+            s[HostUnderTest.ConnectionStringKey] = UnreachableStorage();
         });
         using var client = host.Client(key: null);
         using var response = await client.GetAsync("/health");

@@ -5,8 +5,8 @@ using Orchestrator.Functions.Tests.Infrastructure;
 
 namespace Orchestrator.Functions.Tests;
 
-/// <summary>The management API's shape, status codes and errors, on the real host with the in-memory engine.</summary>
-public sealed class ManagementApiTests(InMemoryHostFixture fixture) : IClassFixture<InMemoryHostFixture>
+/// <summary>The management API's shape, status codes and errors, on the real host (DTFx on Azure Storage over the shared Azurite).</summary>
+public sealed class ManagementApiTests(AzuriteHostFixture fixture) : IClassFixture<AzuriteHostFixture>
 {
     private const string P = HostUnderTest.Prefix;
     private readonly HttpClient _ops = fixture.Host.Client();
@@ -99,7 +99,8 @@ public sealed class ManagementApiTests(InMemoryHostFixture fixture) : IClassFixt
         });
         Assert.Contains(events.Take(2), e => (string?)e!["EventType"] == "ExecutionStarted");
         Assert.Contains(events, e => (string?)e!["EventType"] == "TaskCompleted");
-        Assert.Equal("ExecutionCompleted", (string?)events[^1]!["EventType"]);
+        // DTFx closes each episode with an OrchestratorCompleted marker: the last event apart from those is the completion.
+        Assert.Equal("ExecutionCompleted", (string?)events.Last(e => (string?)e!["EventType"] is not ("OrchestratorCompleted" or "OrchestratorStarted"))!["EventType"]);
 
         var withOutput = await _ops.WaitForEndAsync(id, "?showHistory=true&showHistoryOutput=true");
         var completed = withOutput["historyEvents"]!.AsArray().Last(e => (string?)e!["EventType"] == "ExecutionCompleted")!;
@@ -163,7 +164,7 @@ public sealed class ManagementApiTests(InMemoryHostFixture fixture) : IClassFixt
     public async Task Oversized_body_is_413_before_reading_and_nothing_is_stored()
     {
         var id = NewId("big");
-        var big = "{\"blob\":\"" + new string('x', InMemoryHostFixture.BodyLimit * 2) + "\"}";
+        var big = "{\"blob\":\"" + new string('x', AzuriteHostFixture.BodyLimit * 2) + "\"}";
         using var response = await _ops.PostAsync($"{P}/orchestrators/HelloSequence/{id}", Api.Json(big));
         await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
         await AssertNothingStoredAsync(id);
@@ -173,7 +174,7 @@ public sealed class ManagementApiTests(InMemoryHostFixture fixture) : IClassFixt
     public async Task Oversized_chunked_body_without_content_length_is_413_and_nothing_is_stored()
     {
         var id = NewId("chunked");
-        var big = Encoding.UTF8.GetBytes("{\"blob\":\"" + new string('x', InMemoryHostFixture.BodyLimit * 2) + "\"}");
+        var big = Encoding.UTF8.GetBytes("{\"blob\":\"" + new string('x', AzuriteHostFixture.BodyLimit * 2) + "\"}");
         using var content = new StreamContent(new MemoryStream(big));
         content.Headers.ContentType = new("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{P}/orchestrators/HelloSequence/{id}") { Content = content };
@@ -238,31 +239,96 @@ public sealed class ManagementApiTests(InMemoryHostFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task Commands_on_an_unknown_instance_are_404()
+    public async Task Commands_on_an_unknown_instance_are_404_and_create_nothing()
     {
+        // DTFx itself would accept these and drop them (or, for an event, leave a message behind): the API checks first.
         var id = NewId("ghost");
         foreach (var command in new[] { "raiseEvent/Approval", "terminate", "suspend", "resume", "restart" })
         {
-            using var response = await _ops.PostAsync($"{P}/instances/{id}/{command}", null);
+            using var response = await _ops.PostAsync($"{P}/instances/{id}/{command}", command.StartsWith("raise") ? Api.Json("true") : null);
             await response.AssertProblemAsync(HttpStatusCode.NotFound, "instance-not-found", "instanceId");
         }
         using var purge = await _ops.DeleteAsync($"{P}/instances/{id}");
         await purge.AssertProblemAsync(HttpStatusCode.NotFound, "instance-not-found", "instanceId");
+        await AssertNothingStoredAsync(id);
     }
 
     [Fact]
-    public async Task Commands_on_an_ended_instance_are_410_Gone()
+    public async Task Commands_on_an_ended_instance_are_410_Gone_and_nothing_reaches_it()
     {
         var id = NewId("ended");
         await _ops.StartAsync("HelloSequence", """{"count":1,"delayMs":0}""", id);
-        await _ops.WaitForEndAsync(id);
+        var before = await _ops.WaitForEndAsync(id, "?showHistory=true");
         foreach (var command in new[] { "raiseEvent/Approval", "terminate?reason=late", "suspend?reason=late", "resume?reason=late" })
         {
-            using var response = await _ops.PostAsync($"{P}/instances/{id}/{command}", null);
+            using var response = await _ops.PostAsync($"{P}/instances/{id}/{command}", command.StartsWith("raise") ? Api.Json("true") : null);
             await response.AssertProblemAsync(HttpStatusCode.Gone, "instance-ended", "instanceId");
         }
-        var status = await _ops.WaitForEndAsync(id);
-        Assert.Equal("Completed", (string?)status["runtimeStatus"]);
+        var after = await _ops.WaitForEndAsync(id, "?showHistory=true");
+        Assert.Equal("Completed", (string?)after["runtimeStatus"]);
+        Assert.Equal(before["lastUpdatedTime"]!.ToJsonString(), after["lastUpdatedTime"]!.ToJsonString());
+        Assert.Equal(before["historyEvents"]!.AsArray().Count, after["historyEvents"]!.AsArray().Count);
+        Assert.DoesNotContain(after["historyEvents"]!.AsArray(), e => (string?)e!["EventType"] is "EventRaised" or "ExecutionTerminated" or "ExecutionSuspended");
+    }
+
+    [Fact]
+    public async Task Commands_on_a_terminated_instance_are_410_Gone()
+    {
+        var id = NewId("terminated");
+        await _ops.StartAsync("ApprovalWithTimeout", """{"timeoutSeconds":3600}""", id);
+        await _ops.WaitForStatusAsync(id, "Running");
+        using (var terminate = await _ops.PostAsync($"{P}/instances/{id}/terminate", null))
+            Assert.Equal(HttpStatusCode.Accepted, terminate.StatusCode);
+        Assert.Equal("Terminated", (string?)(await _ops.WaitForEndAsync(id))["runtimeStatus"]);
+        foreach (var command in new[] { "raiseEvent/Approval", "terminate", "suspend", "resume" })
+        {
+            using var response = await _ops.PostAsync($"{P}/instances/{id}/{command}", command.StartsWith("raise") ? Api.Json("true") : null);
+            await response.AssertProblemAsync(HttpStatusCode.Gone, "instance-ended", "instanceId");
+        }
+    }
+
+    [Fact]
+    public async Task RaiseEvent_retried_with_the_same_idempotency_key_is_answered_202_Idempotent_Replayed_and_raised_once()
+    {
+        // An event the instance does not wait for ("Note"), so it keeps running and the retry meets a running instance.
+        var id = NewId("replay");
+        await _ops.StartAsync("ApprovalWithTimeout", """{"timeoutSeconds":3600}""", id);
+        await _ops.WaitForStatusAsync(id, "Running");
+        async Task<HttpResponseMessage> RaiseAsync(string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{P}/instances/{id}/raiseEvent/Note") { Content = Api.Json("\"hello\"") };
+            request.Headers.Add("Idempotency-Key", key);
+            return await _ops.SendAsync(request);
+        }
+        using (var first = await RaiseAsync("note-1"))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+            Assert.False(first.Headers.Contains("Idempotent-Replayed"));
+        }
+        using (var second = await RaiseAsync("note-1"))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+            Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
+        }
+        using (var other = await RaiseAsync("note-2"))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, other.StatusCode);
+            Assert.False(other.Headers.Contains("Idempotent-Replayed"));
+        }
+
+        // Both distinct keys arrive, the replayed one does not: two EventRaised in the history.
+        var deadline = DateTime.UtcNow + Api.DefaultPatience;
+        JsonArray events;
+        do
+        {
+            await Task.Delay(200);
+            events = (await (await _ops.GetAsync($"{P}/instances/{id}?showHistory=true")).ReadJsonAsync())["historyEvents"]!.AsArray();
+        } while (events.Count(e => (string?)e!["EventType"] == "EventRaised") < 2 && DateTime.UtcNow < deadline);
+        using (var approve = await _ops.PostAsync($"{P}/instances/{id}/raiseEvent/Approval", Api.Json("true")))
+            Assert.Equal(HttpStatusCode.Accepted, approve.StatusCode);
+        var ended = await _ops.WaitForEndAsync(id, "?showHistory=true");
+        Assert.Equal("approved", (string?)ended["output"]);
+        Assert.Equal(3, ended["historyEvents"]!.AsArray().Count(e => (string?)e!["EventType"] == "EventRaised"));
     }
 
     [Fact]
@@ -427,7 +493,7 @@ public sealed class ManagementApiTests(InMemoryHostFixture fixture) : IClassFixt
     [Fact]
     public async Task Query_with_a_forged_continuation_token_is_a_page_or_a_400_never_a_500()
     {
-        // The in-memory store's token is a position (any string is one); a backend that rejects it answers 400.
+        // DTFx Azure Storage tokens are JSON; a forged one must be refused with 400 or read as a page, never a 500.
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{P}/instances?top=1");
         request.Headers.Add("x-ms-continuation-token", "not-a-token!!");
         using var response = await _ops.SendAsync(request);

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Orchestrator.Durable;
+using Microsoft.DurableTask;
 using Orchestrator.Functions.Durable;
 using Orchestrator.Functions.Scheduling;
 using Orchestrator.Functions.Tests.Infrastructure;
@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace Orchestrator.Functions.Tests.Dashboard;
 
 /// <summary>
-/// One real host (in-memory engine, diagnostics on) and one headless Chromium for the dashboard's browser tests.
+/// One real host (DTFx on the shared Azurite, diagnostics on) and one headless Chromium for the dashboard's browser tests.
 /// The host also has: an orchestration that always fails, two scheduled functions (one failing) with a run each,
 /// and a stand-in lifecycle read side with a fixed SLA board and escalations (the board's rendering is what is
 /// tested here; the real lifecycle is exercised in <see cref="DashboardProjectTests"/>).
@@ -44,8 +44,9 @@ public sealed class DashboardFixture : IAsyncLifetime
             builder.AddDurableRegistrations(registry =>
             {
                 registry.AddOrchestratorFunc<object?, string>(FailingOrchestration, async (context, _) =>
-                    await context.CallActivityAsync<string>("DashboardBoom", null));
-                registry.AddActivityFunc<object?, string>("DashboardBoom", (_, _) => throw new InvalidOperationException(FailureMessage));
+                    await context.CallActivityAsync<string>("DashboardBoom", (object?)null));
+                Func<TaskActivityContext, object?, string> boom = (_, _) => throw new InvalidOperationException(FailureMessage);
+                registry.AddActivityFunc("DashboardBoom", boom);
             });
             builder.AddScheduledFunction<NightlyReport>("NightlyReport", "0 2 * * *");
             builder.AddScheduledFunction<BrokenExport>("BrokenExport", "30 3 * * *");
@@ -155,7 +156,7 @@ internal sealed class StubProjectQueries(TimeProvider time) : IProjectQueries
 
     public Task<ProjectView?> GetProjectAsync(string projectCode, CancellationToken ct = default) => Task.FromResult<ProjectView?>(null);
     public Task<Orchestrations.Plan.ApprovalPlan?> GetPlanAsync(string projectCode, CancellationToken ct = default) => Task.FromResult<Orchestrations.Plan.ApprovalPlan?>(null);
-    public Task<Page<ProjectSummary>> ListProjectsAsync(ProjectListQuery query, CancellationToken ct = default) => Task.FromResult(new Page<ProjectSummary>([], null));
+    public Task<Orchestrations.Lifecycle.Page<ProjectSummary>> ListProjectsAsync(ProjectListQuery query, CancellationToken ct = default) => Task.FromResult(new Orchestrations.Lifecycle.Page<ProjectSummary>([], null));
     public Task<IReadOnlyList<DepartmentItemView>> ListDepartmentItemsAsync(string departmentCode, CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<DepartmentItemView>>([]);
 }

@@ -9,8 +9,8 @@ using Xunit.Abstractions;
 namespace Orchestrator.Functions.Tests.Dashboard;
 
 /// <summary>
-/// A real project (the lifecycle registered in the host, filed through IProjectCommands) as the dashboard shows it:
-/// the project and its item instances in the list, the project's SLA deadlines beside its timeline, and the SLA
+/// A real project (the lifecycle registered in the host on DTFx, filed through IProjectCommands) as the dashboard shows
+/// it: the project instance (id project-{code}) and its item instances (item-{code}-…) in the list, the project's SLA deadlines beside its timeline, and the SLA
 /// board with its department's lights.
 /// </summary>
 public sealed class DashboardProjectTests(ITestOutputHelper output) : IAsyncLifetime
@@ -42,7 +42,7 @@ public sealed class DashboardProjectTests(ITestOutputHelper output) : IAsyncLife
 
         // wait until an item's decision clock runs
         ProjectView? project = null;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
             project = await queries.GetProjectAsync(ProjectCode);
@@ -61,11 +61,16 @@ public sealed class DashboardProjectTests(ITestOutputHelper output) : IAsyncLife
         await page.FillAsync("#key-input", HostUnderTest.ViewerKey);
         await page.ClickAsync("#key-use");
 
+        // Items have their own id prefix (DTFx lists by prefix, not by name): item-{code}-{item}.
+        Assert.StartsWith($"item-{ProjectCode}-", running.InstanceId);
+        await page.FillAsync("#f-prefix", $"item-{ProjectCode}");
+        await page.ClickAsync("#f-apply");
+        await Assertions.Expect(page.Locator($"#instances-table tbody tr[data-instance-id='{running.InstanceId}']")).ToContainTextAsync(LifecycleOrchestrators.Item);
+
         await page.FillAsync("#f-prefix", $"project-{ProjectCode}");
         await page.ClickAsync("#f-apply");
         var projectRow = page.Locator($"#instances-table tbody tr[data-instance-id='project-{ProjectCode}']");
         await Assertions.Expect(projectRow).ToContainTextAsync(LifecycleOrchestrators.Project);
-        await Assertions.Expect(page.Locator($"#instances-table tbody tr[data-instance-id='{running.InstanceId}']")).ToContainTextAsync(LifecycleOrchestrators.Item);
 
         await projectRow.Locator("a.instance-link").ClickAsync();
         var sla = page.Locator("#d-sla");

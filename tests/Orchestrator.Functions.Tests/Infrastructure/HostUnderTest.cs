@@ -34,23 +34,37 @@ public sealed class HostUnderTest : IAsyncDisposable
     public Uri BaseAddress { get; }
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>In-memory engine, diagnostics on, an ops key stored hashed, a viewer and a platform key stored plain.</summary>
-    public static Dictionary<string, string?> DefaultSettings() => new()
+    /// <summary>
+    /// DTFx on Azure Storage (the shared test Azurite, filled in at start unless the settings name a connection string),
+    /// a task hub and lifecycle tables of its own (so hosts running in parallel never see each other's instances or rows),
+    /// quick queue polling, diagnostics on, an ops key stored hashed, a viewer and a platform key stored plain.
+    /// </summary>
+    public static Dictionary<string, string?> DefaultSettings()
     {
-        ["Durable:Backend"] = "InMemory",
-        ["Diagnostics:Enabled"] = "true",
-        ["Auth:ApiKeys:0:Name"] = "test-ops",
-        ["Auth:ApiKeys:0:KeyHash"] = Auth.ApiKeyEntry.ComputeHash(OpsKey),
-        ["Auth:ApiKeys:0:Role"] = "ops",
-        ["Auth:ApiKeys:1:Name"] = "test-viewer",
-        ["Auth:ApiKeys:1:Key"] = ViewerKey,
-        ["Auth:ApiKeys:1:Role"] = "viewer",
-        ["Auth:ApiKeys:2:Name"] = "test-platform",
-        ["Auth:ApiKeys:2:Key"] = PlatformKey,
-        ["Auth:ApiKeys:2:Role"] = "platform",
-        ["Durable:Worker:PollingInterval"] = "00:00:00.020",
-        ["Durable:Worker:MaxPollingInterval"] = "00:00:00.100",
-    };
+        var hub = TestAzurite.NewHubName();
+        return new()
+        {
+            ["LocalSettings:Enabled"] = "false",
+            ["Durable:AzureStorage:TaskHubName"] = hub,
+            ["Durable:AzureStorage:PartitionCount"] = "1",
+            ["Durable:AzureStorage:MaxQueuePollingInterval"] = "00:00:00.5",
+            ["Lifecycle:Tables:EnterpriseCredit"] = hub + "Credit",
+            ["Lifecycle:Tables:Notifications"] = hub + "Notify",
+            ["Lifecycle:Tables:SlaReports"] = hub + "Sla",
+            ["Diagnostics:Enabled"] = "true",
+            ["Auth:ApiKeys:0:Name"] = "test-ops",
+            ["Auth:ApiKeys:0:KeyHash"] = Auth.ApiKeyEntry.ComputeHash(OpsKey),
+            ["Auth:ApiKeys:0:Role"] = "ops",
+            ["Auth:ApiKeys:1:Name"] = "test-viewer",
+            ["Auth:ApiKeys:1:Key"] = ViewerKey,
+            ["Auth:ApiKeys:1:Role"] = "viewer",
+            ["Auth:ApiKeys:2:Name"] = "test-platform",
+            ["Auth:ApiKeys:2:Key"] = PlatformKey,
+            ["Auth:ApiKeys:2:Role"] = "platform",
+        };
+    }
+
+    public const string ConnectionStringKey = "Durable:AzureStorage:ConnectionString";
 
     public static Task<HostUnderTest> StartAsync(Action<Dictionary<string, string?>>? settings = null,
         Action<WebApplicationBuilder>? configure = null, string environment = "Testing")
@@ -60,9 +74,15 @@ public sealed class HostUnderTest : IAsyncDisposable
         return StartWithAsync(values, configure, environment);
     }
 
+    /// <summary>
+    /// Starts a host with exactly these settings, plus the shared Azurite's connection string when
+    /// <see cref="ConnectionStringKey"/> is absent (a null value there means: not set, the host's default).
+    /// </summary>
     public static async Task<HostUnderTest> StartWithAsync(IDictionary<string, string?> values,
         Action<WebApplicationBuilder>? configure = null, string environment = "Testing")
     {
+        if (!values.ContainsKey(ConnectionStringKey))
+            values = new Dictionary<string, string?>(values) { [ConnectionStringKey] = await TestAzurite.ConnectionStringAsync() };
         var args = new List<string> { $"--environment={environment}", "--Host:Urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning" };
         args.AddRange(values.Where(kv => kv.Value is not null).Select(kv => $"--{kv.Key}={kv.Value}"));
         var builder = OrchestratorHost.CreateBuilder(args.ToArray());
@@ -90,8 +110,9 @@ public sealed class HostUnderTest : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try { await _app.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token); }
+        try { await _app.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(15)).Token); }
         catch (OperationCanceledException) { }
+        catch (TimeoutException) { }
         await _app.DisposeAsync();
     }
 }
@@ -99,6 +120,9 @@ public sealed class HostUnderTest : IAsyncDisposable
 /// <summary>Shorthands for the management API.</summary>
 public static class Api
 {
+    /// <summary>How long a wait for an instance's state lasts by default (DTFx on Azurite, shared by parallel test classes).</summary>
+    public static readonly TimeSpan DefaultPatience = TimeSpan.FromSeconds(60);
+
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     public static async Task<JsonNode> ReadJsonAsync(this HttpResponseMessage response)
@@ -120,7 +144,7 @@ public static class Api
     /// <summary>Polls the status until the instance has ended (200) and returns the body.</summary>
     public static async Task<JsonNode> WaitForEndAsync(this HttpClient client, string instanceId, string query = "", TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultPatience);
         while (true)
         {
             using var response = await client.GetAsync($"{HostUnderTest.Prefix}/instances/{Uri.EscapeDataString(instanceId)}{query}");
@@ -128,14 +152,14 @@ public static class Api
             if (response.StatusCode == HttpStatusCode.OK) return JsonNode.Parse(body)!;
             Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"status of {instanceId}: {(int)response.StatusCode} {body}");
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"{instanceId} did not end: {body}");
-            await Task.Delay(25);
+            await Task.Delay(100);
         }
     }
 
     /// <summary>Polls the status until runtimeStatus is <paramref name="status"/>.</summary>
     public static async Task<JsonNode> WaitForStatusAsync(this HttpClient client, string instanceId, string status, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultPatience);
         while (true)
         {
             using var response = await client.GetAsync($"{HostUnderTest.Prefix}/instances/{Uri.EscapeDataString(instanceId)}");
@@ -143,7 +167,7 @@ public static class Api
             var json = JsonNode.Parse(body)!;
             if ((string?)json["runtimeStatus"] == status) return json;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"{instanceId} did not become {status}: {body}");
-            await Task.Delay(25);
+            await Task.Delay(100);
         }
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orchestrator.Functions.Demo;
 using Orchestrator.Functions.Scheduled;
 using Orchestrator.Functions.Tests.Infrastructure;
+using Orchestrator.Orchestrations.Clocks;
 using static Orchestrator.Functions.Tests.Platform.PlatformRequests;
 
 namespace Orchestrator.Functions.Tests.Platform;
@@ -16,7 +17,7 @@ public sealed class DemoClockTests
     [Fact]
     public async Task The_demo_clock_runs_fast_from_its_start_and_scales_timers_without_spinning()
     {
-        var clock = new DemoTimeProvider(TimeProvider.System, 3600, Monday, TimeSpan.FromMilliseconds(500));
+        var clock = new DomainTimeProvider(TimeProvider.System, 3600, Monday, TimeSpan.FromMilliseconds(500));
         Assert.True(clock.GetUtcNow() - Monday < TimeSpan.FromMinutes(10));
         await Task.Delay(200);
         Assert.True(clock.GetUtcNow() - Monday >= TimeSpan.FromMinutes(10)); // 200 ms real = 12 min at 3600x

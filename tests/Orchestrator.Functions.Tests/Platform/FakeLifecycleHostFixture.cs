@@ -7,7 +7,7 @@ using Orchestrator.Orchestrations.Lifecycle;
 
 namespace Orchestrator.Functions.Tests.Platform;
 
-/// <summary>The real host (in-memory engine) with the lifecycle replaced by <see cref="FakeLifecycle"/>; a 2 KiB body limit.</summary>
+/// <summary>The real host (DTFx on the shared Azurite) with the lifecycle replaced by <see cref="FakeLifecycle"/>; a 2 KiB body limit.</summary>
 public sealed class FakeLifecycleHostFixture : IAsyncLifetime
 {
     public const int BodyLimit = 2048;

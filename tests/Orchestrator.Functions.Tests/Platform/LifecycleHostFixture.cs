@@ -6,7 +6,7 @@ using static Orchestrator.Functions.Tests.Platform.PlatformRequests;
 
 namespace Orchestrator.Functions.Tests.Platform;
 
-/// <summary>The real host composed as Program.cs does (with the lifecycle) on the in-memory engine (Durable:Backend=InMemory), real time, every test key.</summary>
+/// <summary>The real host composed as Program.cs does (with the lifecycle) on DTFx over the shared Azurite (its own task hub and tables), real time, every test key.</summary>
 public sealed class LifecycleHostFixture : IAsyncLifetime
 {
     public const int BodyLimit = 4096;

@@ -6,7 +6,7 @@ using static Orchestrator.Functions.Tests.Platform.PlatformRequests;
 namespace Orchestrator.Functions.Tests.Platform;
 
 /// <summary>
-/// The platform and department API on the real host with the real lifecycle (in-memory engine): filing idempotency,
+/// The platform and department API on the real host with the real lifecycle (DTFx on Azurite): filing idempotency,
 /// reads, every decision kind, department binding, idempotency keys, 409 on a closed item, lists, the SLA board, and a
 /// whole project from filing to completion. Every refusal is checked by reading afterwards.
 /// </summary>
@@ -129,10 +129,18 @@ public sealed class PlatformEndToEndTests(LifecycleHostFixture fixture) : IClass
         using (var r = await hcd.DecideAsync("HCD", code, itemCode, new { kind = "Approve" }, Guid.NewGuid().ToString()))
             await r.AssertProblemAsync(HttpStatusCode.Forbidden, "not-your-department", "itemCode");
 
-        await Task.Delay(500); // anything raised would be applied by now
-        var after = (await Host.ProjectAsync(code)).Item(itemCode);
-        Assert.Equal("UnderReview", after.State());
-        Assert.DoesNotContain(after["decisions"]!.AsArray(), d => (string?)d!["entry"] != "accepted" && d["kind"] is not null);
+        // A barrier instead of a sleep: the item's own department decides next, and once that decision is applied
+        // anything raised before it would have been too. Only the rightful decision is recorded.
+        var before = (await Host.ProjectAsync(code)).Item(itemCode);
+        Assert.Equal("UnderReview", before.State());
+        using (var r = await Host.DecideAsync(code, item, new { kind = "Approve", note = "本部门审批" }))
+            Assert.True(r.StatusCode == HttpStatusCode.Accepted, await r.Content.ReadAsStringAsync());
+        var after = (await Host.WaitForProjectAsync(code, p => p.Item(itemCode).State() == "Approved", "the rightful approval")).Item(itemCode);
+        var decided = after["decisions"]!.AsArray().Where(d => d!["kind"] is not null).ToList();
+        var approval = Assert.Single(decided);
+        Assert.Equal("Approve", (string?)approval!["kind"]);
+        Assert.Equal($"test-{department.ToLowerInvariant()}", (string?)approval["actor"]!["name"]);
+        Assert.DoesNotContain(after["decisions"]!.AsArray(), d => (string?)d!["actor"]?["name"] == "test-hcd");
     }
 
     [Fact]
@@ -164,7 +172,9 @@ public sealed class PlatformEndToEndTests(LifecycleHostFixture fixture) : IClass
         using var closed = await Host.DecideAsync(code, item, new { kind = "Reject", reasons = new[] { "改变主意" } });
         var problem = await closed.AssertProblemAsync(HttpStatusCode.Conflict, "item-not-open", "itemCode");
         Assert.Equal("Approved", (string?)problem["state"]);
-        await Task.Delay(300);
+        // Refused before anything is raised; the item's instance has ended, so nothing could reach it anyway.
+        using (var ops = Host.Client(HostUnderTest.OpsKey))
+            Assert.NotEqual("Running", (string?)(await ops.WaitForEndAsync((string)item["instanceId"]!))["runtimeStatus"]);
         var after = (await Host.ProjectAsync(code)).Item(itemCode);
         Assert.Equal("Approved", after.State());
         Assert.DoesNotContain(after["decisions"]!.AsArray(), d => (string?)d!["kind"] == "Reject");
@@ -237,6 +247,51 @@ public sealed class PlatformEndToEndTests(LifecycleHostFixture fixture) : IClass
             foreach (var code in codes) Assert.Contains(items, i => (string?)i!["projectCode"] == code && (string?)i["item"]!["departmentCode"] == "NRB");
             Assert.All(items, i => Assert.NotNull(i!["item"]!["due"]));
         }
+    }
+
+    [Fact]
+    public async Task A_project_terminated_through_the_management_api_leaves_none_of_its_items_or_meetings_running()
+    {
+        var code = NewProjectCode();
+        var project = await Host.FileAsync(code);
+        var open = project.OpenItems().Select(i => (string)i["instanceId"]!).ToList();
+        using var ops = Host.Client(HostUnderTest.OpsKey);
+        // Its item instances (item-{code}-…) run as sub-orchestrations of project-{code}.
+        foreach (var id in open)
+        {
+            Assert.StartsWith($"item-{code}-", id);
+            await ops.WaitForStatusAsync(id, "Running");
+        }
+
+        using (var terminate = await ops.PostAsync($"{HostUnderTest.Prefix}/instances/project-{code}/terminate?reason=withdrawn%20by%20the%20applicant", null))
+            Assert.Equal(HttpStatusCode.Accepted, terminate.StatusCode);
+        Assert.Equal("Terminated", (string?)(await ops.WaitForEndAsync($"project-{code}"))["runtimeStatus"]);
+
+        // Terminate is recursive: every child ends too (DTFx alone would leave them running).
+        var deadline = DateTime.UtcNow + ProjectDriver.Patience;
+        List<JsonNode> children;
+        while (true)
+        {
+            children = (await ops.ListAsync($"instanceIdPrefix=item-{code}")).Concat(await ops.ListAsync($"instanceIdPrefix=meeting-{code}")).ToList();
+            if (children.All(c => (string?)c["runtimeStatus"] is "Terminated" or "Completed" or "Failed") || DateTime.UtcNow > deadline) break;
+            await Task.Delay(200);
+        }
+        foreach (var running in children.Where(c => (string?)c["runtimeStatus"] == "Running"))
+        {
+            var h = await (await ops.GetAsync($"{HostUnderTest.Prefix}/instances/{running["instanceId"]}?showHistory=true")).ReadJsonAsync();
+            var ph = await (await ops.GetAsync($"{HostUnderTest.Prefix}/instances/project-{code}?showHistory=true")).ReadJsonAsync();
+            Assert.Fail($"{running["instanceId"]} still running (open at filing: {open.Contains((string)running["instanceId"]!)}): " +
+                string.Join(" ", h["historyEvents"]!.AsArray().Select(e => $"{e!["EventType"]}@{e["Timestamp"]}")) +
+                " || project: " + string.Join(" ", ph["historyEvents"]!.AsArray().Select(e => $"{e!["EventType"]}@{e["Timestamp"]}{(e["InstanceId"] is { } i ? "/" + i : "")}")));
+        }
+        Assert.Superset(open.ToHashSet(), children.Select(c => (string)c["instanceId"]!).ToHashSet());
+        Assert.All(children, c => Assert.True((string?)c["runtimeStatus"] is "Terminated" or "Completed" or "Failed",
+            $"{c["instanceId"]} is {c["runtimeStatus"]}"));
+        Assert.All(open, id => Assert.Equal("Terminated", (string?)children.Single(c => (string?)c["instanceId"] == id)["runtimeStatus"]));
+
+        // The project's commands are now refused as ended.
+        using (var again = await ops.PostAsync($"{HostUnderTest.Prefix}/instances/project-{code}/terminate", null))
+            await again.AssertProblemAsync(HttpStatusCode.Gone, "instance-ended", "instanceId");
     }
 
     [Fact]
