@@ -36,6 +36,32 @@ public sealed class DurableTaskHubOptions
 
         /// <summary>Messages fetched per control-queue poll (1-32, DTFx's default 32).</summary>
         public int ControlQueueBatchSize { get; set; } = 32;
+
+        /// <summary>
+        /// How long a worker owns a partition (control queue) without renewing its blob lease; after a crash, another
+        /// worker takes the partition over once it lapses (DTFx default 30 s).
+        /// </summary>
+        public TimeSpan LeaseInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>How often the owner renews its leases (DTFx default 10 s; below <see cref="LeaseInterval"/>).</summary>
+        public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>How often a worker looks for partitions to take or balance (DTFx default 10 s).</summary>
+        public TimeSpan LeaseAcquireInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>How long a received control-queue message stays invisible before it is delivered again (DTFx default 5 min).</summary>
+        public TimeSpan ControlQueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+        /// <summary>Likewise for activity messages: an activity of a crashed worker runs again after this (DTFx default 5 min).</summary>
+        public TimeSpan WorkItemQueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+        /// <summary>
+        /// The name this worker owns leases under. Empty: machine name and process id, so several processes on one
+        /// machine balance partitions between them (DTFx's default, the machine name alone, makes them one owner).
+        /// </summary>
+        public string WorkerId { get; set; } = "";
+
+        internal string EffectiveWorkerId => string.IsNullOrWhiteSpace(WorkerId) ? $"{Environment.MachineName}-{Environment.ProcessId}" : WorkerId;
     }
 
     public sealed class WorkerSection

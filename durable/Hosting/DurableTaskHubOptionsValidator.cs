@@ -39,6 +39,17 @@ internal sealed partial class DurableTaskHubOptionsValidator : IValidateOptions<
             errors.Add($"{Prefix}AzureStorage:ControlQueueBatchSize is {storage.ControlQueueBatchSize}: use 1 to 32 " +
                        "(Azure queues return at most 32 messages per read; default 32).");
 
+        if (storage.LeaseInterval <= TimeSpan.Zero || storage.LeaseRenewInterval <= TimeSpan.Zero || storage.LeaseAcquireInterval <= TimeSpan.Zero
+            || storage.LeaseRenewInterval >= storage.LeaseInterval)
+            errors.Add($"{Prefix}AzureStorage:LeaseInterval ({storage.LeaseInterval}), LeaseRenewInterval ({storage.LeaseRenewInterval}) and " +
+                       $"LeaseAcquireInterval ({storage.LeaseAcquireInterval}) must be positive, with the renewal shorter than the lease " +
+                       "(defaults 00:00:30, 00:00:10, 00:00:10).");
+
+        if (storage.ControlQueueVisibilityTimeout < TimeSpan.FromSeconds(1) || storage.WorkItemQueueVisibilityTimeout < TimeSpan.FromSeconds(1))
+            errors.Add($"{Prefix}AzureStorage:ControlQueueVisibilityTimeout ({storage.ControlQueueVisibilityTimeout}) and " +
+                       $"WorkItemQueueVisibilityTimeout ({storage.WorkItemQueueVisibilityTimeout}) must be at least one second " +
+                       "(default 00:05:00: how long a crashed worker's message waits before another worker gets it).");
+
         if (worker.MaxConcurrentOrchestrations < 1)
             errors.Add($"{Prefix}Worker:MaxConcurrentOrchestrations is {worker.MaxConcurrentOrchestrations}: use 1 or more (default 100).");
 

@@ -26,6 +26,12 @@ internal static class OrchestrationServiceFactory
             ExtendedSessionsEnabled = storage.ExtendedSessionsEnabled,
             ExtendedSessionIdleTimeout = storage.ExtendedSessionIdleTimeout,
             ControlQueueBatchSize = storage.ControlQueueBatchSize,
+            LeaseInterval = storage.LeaseInterval,
+            LeaseRenewInterval = storage.LeaseRenewInterval,
+            LeaseAcquireInterval = storage.LeaseAcquireInterval,
+            ControlQueueVisibilityTimeout = storage.ControlQueueVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = storage.WorkItemQueueVisibilityTimeout,
+            WorkerId = storage.EffectiveWorkerId,
             // Without it a start that hits a running instance is silently dropped; the client must be told.
             ThrowExceptionOnInvalidDedupeStatus = true,
             StorageAccountClientProvider = CreateClientProvider(storage.ConnectionString, options.ConfigureClientOptions),

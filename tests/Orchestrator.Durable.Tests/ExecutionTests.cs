@@ -87,15 +87,24 @@ public sealed class ExecutionTests(DurableHubFixture hub) : IClassFixture<Durabl
         Assert.Equal("timed out", done.ReadOutputAs<string>());
     }
 
-    // Passes alone; in the full parallel run the TimerFired message was delivered ~80 ms after creation instead
-    // of at FireAt (+1 s), as if the control-queue visibility delay were not honoured. Not yet explained.
-    [Fact(Skip = "Open: durable timer fired early under the full parallel run; see comment.")]
-    public async Task Durable_timer_does_not_fire_before_its_time()
+    /// <summary>
+    /// DTFx on Azure Storage delays a timer message by whole seconds of queue visibility, so a timer can arrive up to
+    /// about a second before its FireAt (seen here: a 1 s timer after 80 ms). Code that waits for a domain instant
+    /// therefore waits again when woken early (ApprovalItem, JointMeeting, ScheduledFunction); this pins the bound.
+    /// </summary>
+    [Fact]
+    public async Task Durable_timer_arrives_at_most_about_a_second_early()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var id = await Client.ScheduleNewOrchestrationInstanceAsync(nameof(ApprovalWithTimeout), new ApprovalWithTimeoutInput(1));
-        await Client.WaitForInstanceCompletionAsync(id, true, Timeout());
-        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1), $"timer fired after {clock.Elapsed}");
+        var id = await Client.ScheduleNewOrchestrationInstanceAsync(nameof(ApprovalWithTimeout), new ApprovalWithTimeoutInput(3));
+        var done = await Client.WaitForInstanceCompletionAsync(id, true, Timeout());
+        Assert.Equal("\"timed out\"", done.SerializedOutput);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.9), $"a 3 s timer fired after {clock.Elapsed}");
+        var history = await Client.GetOrchestrationHistoryAsync(id);
+        // A TimerFired event is stamped when the timer is created; the episode that consumed it started at the last OrchestratorStarted.
+        var fireAt = Assert.Single(history.OfType<DurableTask.Core.History.TimerCreatedEvent>()).FireAt;
+        var woke = history.OfType<DurableTask.Core.History.OrchestratorStartedEvent>().Last().Timestamp;
+        Assert.True(woke >= fireAt - TimeSpan.FromSeconds(1.1), $"woke at {woke:O}, due {fireAt:O}");
     }
 
     /// <summary>
