@@ -50,6 +50,7 @@ public sealed class JointMeetingOrchestrator : TaskOrchestrator<JointMeetingInpu
                 return status;
             }
             now = Now(ctx, input);
+            if (deadline is { } due && now <= due) continue; // a timer delivered early changes nothing: wait again
             if (status.Level == EscalationLevel.JointMeeting)
             {
                 // The joint meeting missed its limit: 疑难会商 by the government leadership.

@@ -81,7 +81,7 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
                 new EnterpriseInfo(Req.Uscc, Req.EnterpriseName, null, null, false, false, []),
                 ProjectPhase.Filing, 0, input.FiledAt, Req.LandRightsHeld, false, "", [], [], [], [], [], now, null, null);
             Timeline("filing-received", $"Filing received for {Req.ProjectName} ({Code}) from {Req.EnterpriseName}", actor: Req.Actor);
-            ctx.SetCustomStatus(_p);
+            ctx.SetCustomStatus(ProjectStatusWire.Encode(_p));
 
             // 1. Identifiers (pure domain checks; the command side checked already, this guards direct starts).
             var errors = new List<string>();
@@ -633,7 +633,7 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
                 _ => ProjectPhase.InApproval,
             };
             _p = _p with { Items = items, CurrentStage = stage, Phase = phase, UpdatedAt = Now };
-            ctx.SetCustomStatus(_p);
+            ctx.SetCustomStatus(ProjectStatusWire.Encode(_p));
         }
 
         private void Timeline(string kind, string text, string? itemCode = null, Actor? actor = null) =>

@@ -162,7 +162,7 @@ public sealed class ProjectCommands(DurableTaskClient client, ICreditRegistry cr
         if (!InstanceIds.IsSafe(projectCode)) return (null, CommandResult.NotFound($"Project {projectCode} is not filed."));
         var m = await client.GetInstanceAsync(InstanceIds.Project(projectCode), cancellation: ct);
         if (m is null) return (null, CommandResult.NotFound($"Project {projectCode} is not filed."));
-        var status = m.ReadCustomStatusAs<ProjectStatus>();
+        var status = ProjectStatusWire.Read(m);
         if (!m.IsRunning || status is null || status.Phase is ProjectPhase.Completed or ProjectPhase.Closed)
             return (null, new CommandResult(CommandOutcome.NotOpen, m.InstanceId, null, $"Project {projectCode} is {(status?.Phase.ToString() ?? m.RuntimeStatus.ToString())}."));
         return (status, null);
@@ -173,7 +173,7 @@ public sealed class ProjectCommands(DurableTaskClient client, ICreditRegistry cr
     {
         if (!InstanceIds.IsSafe(projectCode) || !InstanceIds.IsSafe(itemCode)) return (null, CommandResult.NotFound("No such project or item."));
         var m = await client.GetInstanceAsync(InstanceIds.Project(projectCode), cancellation: ct);
-        var project = m?.ReadCustomStatusAs<ProjectStatus>();
+        var project = m is null ? null : ProjectStatusWire.Read(m);
         if (project is null) return (null, CommandResult.NotFound($"Project {projectCode} is not filed."));
         var rounds = project.Items.Where(i => i.Item.Code == itemCode).ToList();
         if (rounds.Count == 0) return (null, CommandResult.NotFound($"{itemCode} is not an item of project {projectCode} (or has not started)."));
@@ -187,7 +187,12 @@ public sealed class ProjectCommands(DurableTaskClient client, ICreditRegistry cr
 
     private async Task<CommandResult> RaiseAsync(string instanceId, string eventName, object payload, ItemState? state, string message, CancellationToken ct)
     {
-        // The idempotency key travels in the payload (the orchestrator ignores a key it applied); the caller checked the instance runs.
+        // The idempotency key travels in the payload (the orchestrator ignores a key it applied). DTFx accepts an event for an
+        // ended instance and drops it, so the instance must run (an item round may have ended with a state that still looks open
+        // to a command, e.g. approved with its tolerance materials overdue). The check and the raise are not atomic.
+        var m = await client.GetInstanceAsync(instanceId, cancellation: ct);
+        if (m is null) return CommandResult.NotFound("The instance does not exist.");
+        if (!m.IsRunning) return new CommandResult(CommandOutcome.NotOpen, instanceId, state, "The instance has ended.");
         await client.RaiseEventAsync(instanceId, eventName, payload, ct);
         return new CommandResult(CommandOutcome.Applied, instanceId, state, message);
     }

@@ -120,6 +120,6 @@ public sealed class ProjectQueries(DurableTaskClient client, ItemClockCalculator
     private static ProjectStatus? ReadStatus(OrchestrationMetadata m)
     {
         if (m.Name != LifecycleOrchestrators.Project) return null;
-        return m.ReadCustomStatusAs<ProjectStatus>();
+        return ProjectStatusWire.Read(m);
     }
 }

@@ -1,16 +1,23 @@
+using Orchestrator.Orchestrations.Calendar;
 using Orchestrator.Orchestrations.Credit;
 using Orchestrator.Orchestrations.Lifecycle;
+using Orchestrator.Orchestrations.Tests.Support;
 using static Orchestrator.Orchestrations.Tests.Lifecycle.LifecycleTestHost;
 
 namespace Orchestrator.Orchestrations.Tests.Lifecycle;
 
+/// <summary>
+/// Domain speed 20,000 (a domain day in 4.3 real seconds). Construction takes a day here instead of months (the project
+/// only waits for the report), so the deadlines are checked against the working-day calendar from the day of the report.
+/// </summary>
 public sealed class JointAcceptanceLifecycleTests
 {
     private const string Code = "2603-620300-89-05-500005";
 
-    private static async Task<LifecycleTestHost> UnderConstructionAsync(string[]? commitments = null)
+    /// <summary>The project under joint acceptance; returns the host and the instant construction finished was reported (00:30 local).</summary>
+    private static async Task<(LifecycleTestHost Host, DateTimeOffset ReportedAt)> UnderConstructionAsync(string[]? commitments = null)
     {
-        var t = await StartAsync(Bj("2026-03-02 09:00"));
+        var t = await StartAsync(Bj("2026-03-02 00:30"));
         await t.FileAsync(Request(Code, commitments: commitments ?? ["S1-EIA", "S1-LIGHTNING"]));
         for (var day = 0; day < 6 && (await t.ProjectAsync(Code)).Phase != ProjectPhase.UnderConstruction; day++)
         {
@@ -18,19 +25,27 @@ public sealed class JointAcceptanceLifecycleTests
             await t.ApproveAllOpenAsync(Code);
         }
         Assert.Equal(ProjectPhase.UnderConstruction, (await t.ProjectAsync(Code)).Phase);
-        await t.AdvanceToAsync(Bj("2026-11-02 09:00"));
-        Assert.Equal(CommandOutcome.Applied, (await t.Commands.ReportConstructionFinishedAsync(Code, new ConstructionFinished(Platform, new DateOnly(2026, 10, 30), "cf"))).Outcome);
-        return t;
+        // Report early on the next local day, so that the project starts acceptance on that day.
+        var reportAt = new DateTimeOffset(ChinaTime.LocalDate(t.Now).AddDays(1).ToDateTime(new TimeOnly(0, 30)), TimeSpan.FromHours(8));
+        await t.AdvanceToAsync(reportAt);
+        Assert.Equal(CommandOutcome.Applied, (await t.Commands.ReportConstructionFinishedAsync(Code,
+            new ConstructionFinished(Platform, ChinaTime.LocalDate(reportAt).AddDays(-1), "cf"))).Outcome);
+        await t.WaitForAsync(Code, v => v.Phase == ProjectPhase.JointAcceptance && Settled(v) && v.Items.Any(i => i.Purpose == ItemRoundPurpose.Acceptance && i.Open),
+            "joint acceptance to start");
+        return (t, reportAt);
     }
+
+    private static DateOnly WorkingDaysAfter(DateTimeOffset at, int days) => ChinaTime.LocalDate(TestData.ShippedCalendar.AddWorkingDays(at, days).Value);
 
     [Fact]
     public async Task A_rectification_at_joint_acceptance_is_reinspected_after_the_report_and_the_project_completes()
     {
-        await using var t = await UnderConstructionAsync();
+        var (t, reportedAt) = await UnderConstructionAsync();
+        await using var _ = t;
         var view = await t.ProjectAsync(Code);
         Assert.Equal(ProjectPhase.JointAcceptance, view.Phase);
         var shared = view.Items.Where(i => i.Purpose == ItemRoundPurpose.Acceptance && i.Open).Select(i => i.Due!.DueDateLocal).Distinct().Single();
-        Assert.Equal(new DateOnly(2026, 11, 16), shared); // one deadline: 10 working days
+        Assert.Equal(WorkingDaysAfter(reportedAt, 10), shared); // one deadline: 10 working days
 
         // Fire acceptance finds defects: rectify within 5 working days.
         var rectify = await t.DecideAsync(Code, "S4-FIRE-ACCEPTANCE", DepartmentDecision.Rectify(Dept("FIRE"), "fire-rectify", 5, "sprinkler pressure below design"));
@@ -39,20 +54,20 @@ public sealed class JointAcceptanceLifecycleTests
         view = await t.ProjectAsync(Code);
         var fire = view.Items.Single(i => i.ItemCode == "S4-FIRE-ACCEPTANCE");
         Assert.Equal(ItemState.Rectifying, fire.State);
-        Assert.Equal(new DateOnly(2026, 11, 9), fire.Due!.DueDateLocal);
+        Assert.Equal(WorkingDaysAfter(reportedAt, 5), fire.Due!.DueDateLocal); // decided on the day of the report
         Assert.Equal(ProjectPhase.JointAcceptance, view.Phase);
         Assert.DoesNotContain(view.Items, i => i.ItemCode == "S4-COMPLETION-FILING"); // waits for every acceptance
 
-        // The enterprise reports the rectification; the fire authority re-inspects and passes it.
-        await t.AdvanceToAsync(Bj("2026-11-05 10:00"));
+        // The enterprise reports the rectification (three days later, within its deadline); the fire authority re-inspects and passes it.
+        await t.AdvanceToAsync(reportedAt.AddDays(3));
         var report = await t.Commands.SubmitMaterialsAsync(Code, "S4-FIRE-ACCEPTANCE", new MaterialsSupplied(Platform, ["rectification report", "pressure test"], "rect-1"));
         Assert.Equal(CommandOutcome.Applied, report.Outcome);
-        fire = (await t.ProjectAsync(Code)).Items.Single(i => i.ItemCode == "S4-FIRE-ACCEPTANCE");
+        fire = (await t.WaitForAsync(Code, v => v.Items.Single(i => i.ItemCode == "S4-FIRE-ACCEPTANCE").State == ItemState.UnderReview, "the rectification report to reopen the review"))
+            .Items.Single(i => i.ItemCode == "S4-FIRE-ACCEPTANCE");
         Assert.Equal(ItemState.UnderReview, fire.State);
         await t.ApproveAllOpenAsync(Code);
 
-        view = await t.ProjectAsync(Code);
-        Assert.Equal(ProjectPhase.Completed, view.Phase);
+        view = await t.WaitForAsync(Code, v => v.Phase == ProjectPhase.Completed, "the project to complete");
         fire = view.Items.Single(i => i.ItemCode == "S4-FIRE-ACCEPTANCE");
         Assert.Equal(["rectify", "rectification-reported", "approve"], fire.Decisions.Where(d => d.Entry is "rectify" or "rectification-reported" or "approve").Select(d => d.Entry));
         Assert.All(view.Commitments, c => Assert.Equal(CommitmentState.Kept, c.State));
@@ -62,12 +77,12 @@ public sealed class JointAcceptanceLifecycleTests
     [Fact]
     public async Task Credit_acceptance_records_a_broken_commitment_as_a_credit_event_and_still_completes_the_project()
     {
-        await using var t = await UnderConstructionAsync();
+        var (t, _) = await UnderConstructionAsync();
+        await using var __ = t;
         var r = await t.DecideAsync(Code, "S1-LIGHTNING", DepartmentDecision.Reject(Dept("MET"), "verify-lightning", "lightning protection not installed as committed"));
         Assert.Equal(CommandOutcome.Applied, r.Outcome);
         await t.ApproveAllOpenAsync(Code);
-        var view = await t.ProjectAsync(Code);
-        Assert.Equal(ProjectPhase.Completed, view.Phase);
+        var view = await t.WaitForAsync(Code, v => v.Phase == ProjectPhase.Completed, "the project to complete");
         Assert.Equal(CommitmentState.Broken, view.Commitments.Single(c => c.ItemCode == "S1-LIGHTNING").State);
         Assert.Equal(CommitmentState.Kept, view.Commitments.Single(c => c.ItemCode == "S1-EIA").State);
         var credit = await t.Credit.FindAsync(GoodUscc);
@@ -78,10 +93,10 @@ public sealed class JointAcceptanceLifecycleTests
     [Fact]
     public async Task A_failed_joint_acceptance_closes_the_project_with_the_reason()
     {
-        await using var t = await UnderConstructionAsync([]);
+        var (t, _) = await UnderConstructionAsync([]);
+        await using var __ = t;
         await t.DecideAsync(Code, "S4-QUALITY-SUPERVISION", DepartmentDecision.Reject(Dept("HCD"), "q-fail", "structural defects"));
-        var view = await t.ProjectAsync(Code);
-        Assert.Equal(ProjectPhase.Closed, view.Phase);
+        var view = await t.WaitForAsync(Code, v => v.Phase == ProjectPhase.Closed, "the project to close");
         Assert.Contains("structural defects", view.ClosedReason);
     }
 }
