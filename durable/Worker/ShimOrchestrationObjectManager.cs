@@ -48,7 +48,7 @@ internal sealed class ShimOrchestrationObjectManager(
 
     private sealed class RefusedOrchestration(string message) : TaskOrchestration
     {
-        public override Task<string> Execute(OrchestrationContext context, string input) => throw new InvalidOperationException(message);
+        public override Task<string> Execute(OrchestrationContext context, string input) => Task.FromException<string>(new InvalidOperationException(message));
 
         public override string GetStatus() => string.Empty;
 
