@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts Orchestrator on this machine: restores and builds, installs Azurite from npm when absent, starts
+# Starts Orchestrator on this machine (or, as `./run.sh replay-check [--prefix P] [--sample N]`, runs the replay
+# gate against the configured task hub and exits with its status): restores and builds, installs Azurite from npm when absent, starts
 # Azurite on loopback with on-disk data (unless one already listens on the configured ports), then serves on
 # http://127.0.0.1:7071 (setting Host:Urls) until stopped with Ctrl-C. Stops the Azurite it started.
 set -euo pipefail
@@ -107,7 +108,13 @@ fi
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 HOST_DLL="$(dotnet msbuild functions/Orchestrator.Functions.csproj -nologo -getProperty:TargetPath)"
 [ -f "$HOST_DLL" ] || die "the build did not produce $HOST_DLL"
-say "serving on the URLs below (Ctrl-C stops); development keys: see README.md"
+if [ "${1:-}" = "replay-check" ]; then
+  # The replay gate (README: "Changing an orchestrator safely"): replays the hub's live instances against this build
+  # and exits 1 when any would diverge; the script exits with its status.
+  say "replay-check: replaying the live instances of the configured task hub against this build"
+else
+  say "serving on the URLs below (Ctrl-C stops); development keys: see README.md"
+fi
 (cd functions && exec dotnet "$HOST_DLL" "$@") &
 HOST_PID=$!
 stop_host() {

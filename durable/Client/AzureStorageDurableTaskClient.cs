@@ -316,6 +316,6 @@ internal sealed class AzureStorageDurableTaskClient : DurableTaskClient
                 SerializedOutput = getInputsAndOutputs ? state.Output : null,
                 SerializedCustomStatus = state.Status,
                 FailureDetails = state.FailureDetails.ToClient(),
-                Tags = state.Tags is null ? new Dictionary<string, string>() : new Dictionary<string, string>(state.Tags),
+                Tags = OrchestrationVersions.WithVersion(state.Tags, state.Version),
             };
 }

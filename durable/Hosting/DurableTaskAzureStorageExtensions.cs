@@ -33,6 +33,24 @@ public static class DurableTaskAzureStorageExtensions
         var optionsBuilder = services.AddOptions<DurableTaskHubOptions>().Bind(section);
         if (configure is not null) optionsBuilder.Configure(configure);
 
+        // One version setting for both sides: the client starts orchestrations with it, the shim starts
+        // sub-orchestrations with Versioning.DefaultVersion, and the worker matches on Versioning.Version.
+        services.AddOptions<DurableTaskClientOptions>(Options.DefaultName)
+            .Configure<IOptions<DurableTaskHubOptions>>((o, hub) =>
+            {
+                if (string.IsNullOrEmpty(o.DefaultVersion)) o.DefaultVersion = hub.Value.Versioning.Version;
+            });
+        services.AddOptions<DurableTaskWorkerOptions>(Options.DefaultName)
+            .Configure<IOptions<DurableTaskHubOptions>>((o, hub) =>
+            {
+                var v = hub.Value.Versioning;
+                o.Versioning ??= new DurableTaskWorkerOptions.VersioningOptions();
+                if (string.IsNullOrEmpty(o.Versioning.Version)) o.Versioning.Version = v.Version;
+                if (string.IsNullOrEmpty(o.Versioning.DefaultVersion)) o.Versioning.DefaultVersion = v.Version;
+                o.Versioning.MatchStrategy = v.MatchStrategy;
+                o.Versioning.FailureStrategy = v.FailureStrategy;
+            });
+
         services.AddDurableTaskClient(b => b.UseAzureStorage());
         // Read here, not from options, because it decides what is registered.
         if (section.GetValue("Worker:Enabled", true))

@@ -11,6 +11,8 @@ public sealed class DurableTaskHubOptions
 
     public WorkerSection Worker { get; set; } = new();
 
+    public VersioningSection Versioning { get; set; } = new();
+
     /// <summary>
     /// Called on the options of every Blob, Queue and Table client the orchestration service creates, e.g. to add
     /// an <see cref="Azure.Core.Pipeline.HttpPipelinePolicy"/> that counts storage requests. Code only, not bound.
@@ -72,5 +74,24 @@ public sealed class DurableTaskHubOptions
         public int MaxConcurrentOrchestrations { get; set; } = 100;
 
         public int MaxConcurrentActivities { get; set; } = 10 * Environment.ProcessorCount;
+    }
+
+    /// <summary>
+    /// The app's orchestration version (section <c>Durable:Versioning</c>): new orchestrations and sub-orchestrations
+    /// start with <see cref="Version"/> (recorded in their ExecutionStarted event, read as <c>context.Version</c>);
+    /// the worker refuses or fails instances of other versions only when <see cref="MatchStrategy"/> says so.
+    /// </summary>
+    public sealed class VersioningSection
+    {
+        /// <summary>The version this build's orchestrators are, e.g. "2"; "" = unversioned.</summary>
+        public string Version { get; set; } = "";
+
+        /// <summary>None (default: run every version), Strict (only <see cref="Version"/>), CurrentOrOlder.</summary>
+        public Microsoft.DurableTask.Worker.DurableTaskWorkerOptions.VersionMatchStrategy MatchStrategy { get; set; }
+            = Microsoft.DurableTask.Worker.DurableTaskWorkerOptions.VersionMatchStrategy.None;
+
+        /// <summary>Reject (default: leave the work for another worker) or Fail (fail the instance); only with a MatchStrategy.</summary>
+        public Microsoft.DurableTask.Worker.DurableTaskWorkerOptions.VersionFailureStrategy FailureStrategy { get; set; }
+            = Microsoft.DurableTask.Worker.DurableTaskWorkerOptions.VersionFailureStrategy.Reject;
     }
 }

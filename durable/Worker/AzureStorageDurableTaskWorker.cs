@@ -58,7 +58,7 @@ internal sealed partial class AzureStorageDurableTaskWorker : DurableTaskWorker
         var shims = new DurableTaskShimFactory(_workerOptions, _loggerFactory);
         _worker = new TaskHubWorker(
             _service,
-            new ShimOrchestrationObjectManager(Factory, shims, _services),
+            new ShimOrchestrationObjectManager(Factory, shims, _services, _workerOptions.Versioning),
             new ShimActivityObjectManager(Factory, shims, _services),
             _loggerFactory);
         await _worker.StartAsync().ConfigureAwait(false);

@@ -25,7 +25,7 @@ internal static class DashboardEndpoints
         return new DashboardUser(user.Identity?.Name ?? "", role, role == Roles.Ops);
     }
 
-    /// <summary>?status=Running,Failed &amp;name= &amp;prefix= &amp;from= &amp;to= &amp;top= &amp;token= (the previous page's continuationToken).</summary>
+    /// <summary>?status=Running,Failed &amp;name= &amp;version= ("-": unversioned; name and version filter within the page) &amp;prefix= &amp;from= &amp;to= &amp;top= &amp;token= (the previous page's continuationToken).</summary>
     private static async Task<IResult> ListInstancesAsync(HttpRequest request, DashboardQueries queries, IOptions<ManagementOptions> management, CancellationToken ct)
     {
         if (!QueryParameters.TryStatuses(request, "status", out var statuses, out var problem)
@@ -46,7 +46,7 @@ internal static class DashboardEndpoints
                 CreatedTo = to,
                 PageSize = top,
                 ContinuationToken = token,
-            }, NullIfEmpty(request.Query["name"].FirstOrDefault()?.Trim()), ct));
+            }, NullIfEmpty(request.Query["name"].FirstOrDefault()?.Trim()), ct, NullIfEmpty(request.Query["version"].FirstOrDefault()?.Trim())));
         }
         catch (Exception ex) when (token is not null && ex is not OperationCanceledException)
         {

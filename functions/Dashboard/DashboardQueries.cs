@@ -1,3 +1,4 @@
+using Orchestrator.Durable.Client;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -33,15 +34,21 @@ public sealed partial class DashboardQueries(
     private IProjectQueries? Lifecycle => services.GetService<IProjectQueries>();
     private SlaTelemetry? Telemetry => services.GetService<SlaTelemetry>();
 
-    /// <summary>One page of instances. DTFx cannot query by orchestrator name: <paramref name="name"/> filters within the page.</summary>
-    public async Task<InstancePage> ListInstancesAsync(OrchestrationQuery query, string? name, CancellationToken ct)
+    /// <summary>
+    /// One page of instances. DTFx cannot query by orchestrator name or version: <paramref name="name"/> and
+    /// <paramref name="version"/> ("" or "-" = unversioned) filter within the page.
+    /// </summary>
+    public async Task<InstancePage> ListInstancesAsync(OrchestrationQuery query, string? name, CancellationToken ct, string? version = null)
     {
         // DTFx on Azure Storage keeps a failed instance's error in its output (FailureDetails stays empty): a list of
         // failed instances reads outputs so that each row can show its error.
         if (query.Statuses is { } statuses && statuses.Any() && statuses.All(s => s == OrchestrationRuntimeStatus.Failed))
             query = query with { FetchInputsAndOutputs = true };
         var page = await InstancePages.FirstAsync(client, query, ct);
-        var rows = page.Values.Where(m => name is null || string.Equals(m.Name, name, StringComparison.Ordinal)).Select(Row).ToList();
+        var rows = page.Values
+            .Where(m => name is null || string.Equals(m.Name, name, StringComparison.Ordinal))
+            .Where(m => version is null || string.Equals(m.GetVersion() ?? "", version is "-" ? "" : version, StringComparison.Ordinal))
+            .Select(Row).ToList();
         return new InstancePage(rows, page.ContinuationToken);
     }
 
@@ -118,7 +125,7 @@ public sealed partial class DashboardQueries(
 
     internal static InstanceRow Row(OrchestrationMetadata m) => new(
         m.InstanceId, m.Name, m.RuntimeStatus.ToString(), m.CreatedAt, m.LastUpdatedAt, CompletedAt(m), ParentOf(m.InstanceId),
-        ShortText(m.SerializedCustomStatus), Failure(m));
+        ShortText(m.SerializedCustomStatus), Failure(m), m.GetVersion());
 
     /// <summary>DTFx keeps no completion time apart from the last update, which is the end for an ended instance.</summary>
     private static DateTimeOffset? CompletedAt(OrchestrationMetadata m) => InstanceGuard.IsEnded(m.RuntimeStatus) ? m.LastUpdatedAt : null;

@@ -18,7 +18,8 @@ public sealed record InstanceRow(
     DateTimeOffset? CompletedTime,
     string? ParentInstanceId,
     string? CustomStatus,
-    FailureView? Failure);
+    FailureView? Failure,
+    string? Version = null);
 
 public sealed record InstancePage(IReadOnlyList<InstanceRow> Instances, string? ContinuationToken);
 

@@ -146,6 +146,7 @@ function filterQuery() {
   const add = (name, value) => { if (value) params.set(name, value); };
   add("status", $("#f-status").value);
   add("name", $("#f-name").value.trim());
+  add("version", $("#f-version").value.trim());
   add("prefix", $("#f-prefix").value.trim());
   const utc = (v) => (v ? (v.length === 16 ? `${v}:00Z` : `${v}Z`) : "");
   add("from", utc($("#f-from").value));
@@ -173,11 +174,12 @@ async function renderInstances() {
   fillTable(table, page.instances.map((i) => el("tr", { dataset: { instanceId: i.instanceId } },
     el("td", {}, instanceLink(i.instanceId)),
     el("td", {}, i.name),
+    el("td", { class: "version" }, i.version || ""),
     el("td", {}, statusBadge(i.runtimeStatus)),
     el("td", {}, time(i.createdTime)),
     el("td", {}, time(i.lastUpdatedTime)),
     el("td", { class: "custom error-text" }, failureText(i.failure)),
-  )), "No instances match.", 6);
+  )), "No instances match.", 7);
   state.nextToken = page.continuationToken;
   $("#page-prev").disabled = state.tokens.length <= 1;
   $("#page-next").disabled = !page.continuationToken;

@@ -68,4 +68,23 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
         Assert.Contains(detail["history"]!.AsArray(), e => (string?)e!["eventType"] == "TaskFailed");
         Assert.Null(detail["sla"]); // not a lifecycle instance
     }
+
+    [Fact]
+    public async Task The_list_shows_each_instance_version_and_filters_by_it()
+    {
+        var page = await (await fixture.Ops.GetAsync("/dashboard/api/instances?prefix=dash-hello-&top=50")).ReadJsonAsync();
+        var rows = page["instances"]!.AsArray();
+        Assert.Equal(fixture.HelloIds.Count, rows.Count);
+        Assert.All(rows, r => Assert.Equal(DashboardFixture.AppVersion, (string?)r!["version"]));
+
+        var same = await (await fixture.Ops.GetAsync($"/dashboard/api/instances?prefix=dash-hello-&version={DashboardFixture.AppVersion}")).ReadJsonAsync();
+        Assert.Equal(fixture.HelloIds.Count, same["instances"]!.AsArray().Count);
+        var other = await (await fixture.Ops.GetAsync("/dashboard/api/instances?prefix=dash-hello-&version=1")).ReadJsonAsync();
+        Assert.Empty(other["instances"]!.AsArray());
+        var unversioned = await (await fixture.Ops.GetAsync("/dashboard/api/instances?prefix=dash-hello-&version=-")).ReadJsonAsync();
+        Assert.Empty(unversioned["instances"]!.AsArray());
+
+        var detail = await (await fixture.Ops.GetAsync($"/dashboard/api/instances/{fixture.HelloIds[0]}")).ReadJsonAsync();
+        Assert.Equal(DashboardFixture.AppVersion, (string?)detail["version"]);
+    }
 }

@@ -33,13 +33,16 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// <summary>25 completed instances for paging (ids dash-page-00..24).</summary>
     public IReadOnlyList<string> PageIds { get; } = Enumerable.Range(0, 25).Select(i => $"dash-page-{i:00}").ToList();
     public string FailedId => "dash-fail-1";
+
+    public const string AppVersion = "3";
     public string ApprovalForViewer => "dash-approval-viewer";
     /// <summary>A scheduled run a minute old: its function has run, its instance still holds the occurrence's id.</summary>
     public string HeldRunId { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
-        Host = await HostUnderTest.StartAsync(configure: builder =>
+        // The app's orchestration version: every instance this fixture starts records it (the list shows and filters it).
+        Host = await HostUnderTest.StartAsync(settings: s => s["Durable:Versioning:Version"] = AppVersion, configure: builder =>
         {
             builder.AddDurableRegistrations(registry =>
             {
