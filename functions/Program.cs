@@ -1,7 +1,0 @@
-using Orchestrator.Functions.Hosting;
-using Orchestrator.Functions.Scheduled;
-
-var builder = OrchestratorHost.CreateBuilder(args);
-builder.AddApprovalLifecycle(); // project lifecycle orchestrations, application services, daily SLA sweep
-var app = OrchestratorHost.Build(builder);
-await app.RunAsync();
