@@ -28,7 +28,7 @@ fi
 
 # 3. Restore and build the host.
 say "building"
-dotnet build functions/Orchestrator.Functions.csproj --nologo -v quiet -clp:ErrorsOnly
+dotnet build selfhost/Orchestrator.SelfHost.csproj --nologo -v quiet -clp:ErrorsOnly
 
 # 4. Which storage the host will use: environment variables override local.settings.json, as in the host.
 read -r CONN < <(node -e '
@@ -106,7 +106,7 @@ fi
 # The host runs as a child that this script waits for, so a signal reaches the traps at once; they stop the host
 # gracefully (SIGTERM), then the EXIT trap stops the Azurite this script started.
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
-HOST_DLL="$(dotnet msbuild functions/Orchestrator.Functions.csproj -nologo -getProperty:TargetPath)"
+HOST_DLL="$(dotnet msbuild selfhost/Orchestrator.SelfHost.csproj -nologo -getProperty:TargetPath)"
 [ -f "$HOST_DLL" ] || die "the build did not produce $HOST_DLL"
 if [ "${1:-}" = "replay-check" ]; then
   # The replay gate (README: "Changing an orchestrator safely"): replays the hub's live instances against this build
@@ -115,7 +115,7 @@ if [ "${1:-}" = "replay-check" ]; then
 else
   say "serving on the URLs below (Ctrl-C stops); development keys: see README.md"
 fi
-(cd functions && exec dotnet "$HOST_DLL" "$@") &
+(cd selfhost && exec dotnet "$HOST_DLL" "$@") &
 HOST_PID=$!
 stop_host() {
   if kill -0 "$HOST_PID" 2>/dev/null; then

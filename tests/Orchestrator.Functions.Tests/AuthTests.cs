@@ -62,7 +62,7 @@ public sealed class AuthTests(AzuriteHostFixture fixture) : IClassFixture<Azurit
             var problem = await terminate.AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
             Assert.Contains("viewer", (string?)problem["detail"]);
         }
-        using (var raise = await viewer.PostAsync($"{P}/instances/{id}/raiseEvent/Approval", Api.Json("true")))
+        using (var raise = await viewer.PostAsync($"{P}/instances/{id}/raiseEvent/Approval", Infrastructure.Api.Json("true")))
             await raise.AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         using (var purge = await viewer.DeleteAsync($"{P}/instances/{id}"))
             await purge.AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
@@ -77,7 +77,7 @@ public sealed class AuthTests(AzuriteHostFixture fixture) : IClassFixture<Azurit
     {
         using var viewer = fixture.Host.Client(HostUnderTest.ViewerKey);
         var id = $"viewerstart-{Guid.NewGuid():N}";
-        using var response = await viewer.PostAsync($"{P}/orchestrators/HelloSequence/{id}", Api.Json("""{"count":1}"""));
+        using var response = await viewer.PostAsync($"{P}/orchestrators/HelloSequence/{id}", Infrastructure.Api.Json("""{"count":1}"""));
         await response.AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         using var ops = fixture.Host.Client();
         using var status = await ops.GetAsync($"{P}/instances/{id}");
@@ -105,7 +105,7 @@ public sealed class AuthTests(AzuriteHostFixture fixture) : IClassFixture<Azurit
     {
         using var client = fixture.Host.Client(key: null);
         var big = "\"" + new string('x', AzuriteHostFixture.BodyLimit * 2) + "\"";
-        using var response = await client.PostAsync($"{P}/orchestrators/HelloSequence", Api.Json(big));
+        using var response = await client.PostAsync($"{P}/orchestrators/HelloSequence", Infrastructure.Api.Json(big));
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "missing-api-key");
     }
 
@@ -125,6 +125,6 @@ public sealed class AuthTests(AzuriteHostFixture fixture) : IClassFixture<Azurit
     [Fact]
     public void Key_hashes_are_sha256_hex_of_the_utf8_key()
     {
-        Assert.Equal("sha256:ce1aa37cf0e1d89018e77e017437e598abb5aac253d55d90a753155394adbd47", Auth.ApiKeyEntry.ComputeHash("dev-ops-key"));
+        Assert.Equal("sha256:ce1aa37cf0e1d89018e77e017437e598abb5aac253d55d90a753155394adbd47", Orchestrator.Api.Auth.ApiKeyEntry.ComputeHash("dev-ops-key"));
     }
 }

@@ -30,14 +30,14 @@ public sealed class AzureStorageHostTests
         using (var status = await ops.GetAsync($"{P}/instances/approval-1"))
             Assert.Equal(HttpStatusCode.Accepted, status.StatusCode);
 
-        using (var raise = await ops.PostAsync($"{P}/instances/approval-1/raiseEvent/Approval", Api.Json("true")))
+        using (var raise = await ops.PostAsync($"{P}/instances/approval-1/raiseEvent/Approval", Infrastructure.Api.Json("true")))
             Assert.Equal(HttpStatusCode.Accepted, raise.StatusCode);
         var ended = await ops.WaitForEndAsync("approval-1", "?showHistory=true", TimeSpan.FromSeconds(60));
         Assert.Equal("Completed", (string?)ended["runtimeStatus"]);
         Assert.Equal("approved", (string?)ended["output"]);
         Assert.Contains(ended["historyEvents"]!.AsArray(), e => (string?)e!["EventType"] == "EventRaised");
 
-        using (var gone = await ops.PostAsync($"{P}/instances/approval-1/raiseEvent/Approval", Api.Json("true")))
+        using (var gone = await ops.PostAsync($"{P}/instances/approval-1/raiseEvent/Approval", Infrastructure.Api.Json("true")))
             await gone.AssertProblemAsync(HttpStatusCode.Gone, "instance-ended", "instanceId");
 
         var hello = await ops.StartAsync("HelloSequence", """{"count":3,"delayMs":0}""");
@@ -53,12 +53,12 @@ public sealed class AzureStorageHostTests
     {
         await using var host = await StartHostAsync(await TestAzurite.ConnectionStringAsync(), worker: false);
         using var ops = host.Client();
-        using (var bad = await ops.PostAsync($"{P}/orchestrators/HelloSequence/x1", Api.Json("{oops")))
+        using (var bad = await ops.PostAsync($"{P}/orchestrators/HelloSequence/x1", Infrastructure.Api.Json("{oops")))
             await bad.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid-json");
-        using (var unknown = await ops.PostAsync($"{P}/orchestrators/Nope/x2", Api.Json("{}")))
+        using (var unknown = await ops.PostAsync($"{P}/orchestrators/Nope/x2", Infrastructure.Api.Json("{}")))
             await unknown.AssertProblemAsync(HttpStatusCode.NotFound, "unknown-orchestrator");
         using (var viewer = host.Client(HostUnderTest.ViewerKey))
-        using (var forbidden = await viewer.PostAsync($"{P}/orchestrators/HelloSequence/x3", Api.Json("{}")))
+        using (var forbidden = await viewer.PostAsync($"{P}/orchestrators/HelloSequence/x3", Infrastructure.Api.Json("{}")))
             await forbidden.AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         Assert.Empty(await ops.ListAsync(""));
     }

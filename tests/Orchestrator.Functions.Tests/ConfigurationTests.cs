@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Configuration;
 using Microsoft.DurableTask.Client;
 using Orchestrator.Durable.Hosting;
-using Orchestrator.Functions.Durable;
-using Orchestrator.Functions.Management;
+using Orchestrator.SelfHost.Durable;
+using Orchestrator.SelfHost.Management;
 using Orchestrator.Functions.Tests.Infrastructure;
 
 namespace Orchestrator.Functions.Tests;
@@ -135,7 +135,7 @@ public sealed class ConfigurationTests : IDisposable
     {
         await using var host = await HostUnderTest.StartAsync(s => s["Diagnostics:Enabled"] = "false");
         using var ops = host.Client();
-        using var response = await ops.PostAsync($"{HostUnderTest.Prefix}/orchestrators/HelloSequence", Api.Json("{}"));
+        using var response = await ops.PostAsync($"{HostUnderTest.Prefix}/orchestrators/HelloSequence", Infrastructure.Api.Json("{}"));
         await response.AssertProblemAsync(HttpStatusCode.NotFound, "unknown-orchestrator", "name");
     }
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Orchestrator.Durable.Hosting;
-using Orchestrator.Functions.Http.Health;
+using Orchestrator.Api.Http.Health;
 using Orchestrator.Functions.Tests.Infrastructure;
 
 namespace Orchestrator.Functions.Tests;

@@ -25,7 +25,7 @@ public sealed class ManagementApiTests(AzuriteHostFixture fixture) : IClassFixtu
     public async Task Start_answers_202_with_the_management_uris_and_a_location_header()
     {
         var id = NewId("start");
-        using var response = await _ops.PostAsync($"{P}/orchestrators/HelloSequence/{id}", Api.Json("""{"count":2,"delayMs":0}"""));
+        using var response = await _ops.PostAsync($"{P}/orchestrators/HelloSequence/{id}", Infrastructure.Api.Json("""{"count":2,"delayMs":0}"""));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var body = await response.ReadJsonAsync();
 
@@ -71,7 +71,7 @@ public sealed class ManagementApiTests(AzuriteHostFixture fixture) : IClassFixtu
             Assert.Null(json["historyEvents"]);
         }
 
-        using (var raise = await _ops.PostAsync($"{P}/instances/{id}/raiseEvent/Approval", Api.Json("true")))
+        using (var raise = await _ops.PostAsync($"{P}/instances/{id}/raiseEvent/Approval", Infrastructure.Api.Json("true")))
         {
             Assert.Equal(HttpStatusCode.Accepted, raise.StatusCode);
         }
@@ -133,7 +133,7 @@ public sealed class ManagementApiTests(AzuriteHostFixture fixture) : IClassFixtu
     {
         var id = NewId("dup");
         await _ops.StartAsync("ApprovalWithTimeout", """{"timeoutSeconds":3600}""", id);
-        using var again = await _ops.PostAsync($"{P}/orchestrators/ApprovalWithTimeout/{id}", Api.Json("""{"timeoutSeconds":5}"""));
+        using var again = await _ops.PostAsync($"{P}/orchestrators/ApprovalWithTimeout/{id}", Infrastructure.Api.Json("""{"timeoutSeconds":5}"""));
         await again.AssertProblemAsync(HttpStatusCode.Conflict, "instance-exists", "instanceId");
         var status = await (await _ops.GetAsync($"{P}/instances/{id}")).ReadJsonAsync();
         Assert.Equal(3600, (int?)status["input"]!["timeoutSeconds"]);
@@ -144,7 +144,7 @@ public sealed class ManagementApiTests(AzuriteHostFixture fixture) : IClassFixtu
     public async Task Malformed_json_is_400_and_nothing_is_stored()
     {
         var id = NewId("badjson");
-        using var response = await _ops.PostAsync($"{P}/orchestrators/HelloSequence/{id}", Api.Json("""{"count": 2,"""));
+        using var response = await _ops.PostAsync($"{P}/orchestrators/HelloSequence/{id}", Infrastructure.Api.Json("""{"count": 2,"""));
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid-json", "body");
         Assert.Contains("JSON", (string?)problem["detail"]);
         await AssertNothingStoredAsync(id);
@@ -154,7 +154,7 @@ public sealed class ManagementApiTests(AzuriteHostFixture fixture) : IClassFixtu
     public async Task Unknown_orchestrator_is_404_naming_the_field_and_nothing_is_stored()
     {
         var id = NewId("unknown");
-        using var response = await _ops.PostAsync($"{P}/orchestrators/NoSuchWorkflow/{id}", Api.Json("{}"));
+        using var response = await _ops.PostAsync($"{P}/orchestrators/NoSuchWorkflow/{id}", Infrastructure.Api.Json("{}"));
         var problem = await response.AssertProblemAsync(HttpStatusCode.NotFound, "unknown-orchestrator", "name");
         Assert.Contains("NoSuchWorkflow", (string?)problem["detail"]);
         await AssertNothingStoredAsync(id);
@@ -165,7 +165,7 @@ public sealed class ManagementApiTests(AzuriteHostFixture fixture) : IClassFixtu
     {
         var id = NewId("big");
         var big = "{\"blob\":\"" + new string('x', AzuriteHostFixture.BodyLimit * 2) + "\"}";
-        using var response = await _ops.PostAsync($"{P}/orchestrators/HelloSequence/{id}", Api.Json(big));
+        using var response = await _ops.PostAsync($"{P}/orchestrators/HelloSequence/{id}", Infrastructure.Api.Json(big));
         await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
         await AssertNothingStoredAsync(id);
     }
@@ -190,7 +190,7 @@ public sealed class ManagementApiTests(AzuriteHostFixture fixture) : IClassFixtu
     [InlineData("bad%5Cid")]    // '\'
     public async Task Bad_instance_id_is_400_and_nothing_is_stored(string encodedId)
     {
-        using var response = await _ops.PostAsync($"{P}/orchestrators/HelloSequence/{encodedId}", Api.Json("""{"count":1}"""));
+        using var response = await _ops.PostAsync($"{P}/orchestrators/HelloSequence/{encodedId}", Infrastructure.Api.Json("""{"count":1}"""));
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid-instance-id", "instanceId");
         Assert.Empty(await _ops.ListAsync("instanceIdPrefix=bad"));
     }
@@ -199,7 +199,7 @@ public sealed class ManagementApiTests(AzuriteHostFixture fixture) : IClassFixtu
     public async Task Too_long_instance_id_is_400()
     {
         var id = new string('a', 300);
-        using var response = await _ops.PostAsync($"{P}/orchestrators/HelloSequence/{id}", Api.Json("""{"count":1}"""));
+        using var response = await _ops.PostAsync($"{P}/orchestrators/HelloSequence/{id}", Infrastructure.Api.Json("""{"count":1}"""));
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid-instance-id", "instanceId");
         Assert.Empty(await _ops.ListAsync($"instanceIdPrefix={id}"));
     }
@@ -214,7 +214,7 @@ public sealed class ManagementApiTests(AzuriteHostFixture fixture) : IClassFixtu
         await _ops.WaitForStatusAsync(id, "Running");
         for (var i = 0; i < 2; i++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"{P}/instances/{id}/raiseEvent/Approval") { Content = Api.Json("true") };
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{P}/instances/{id}/raiseEvent/Approval") { Content = Infrastructure.Api.Json("true") };
             request.Headers.Add("Idempotency-Key", "approval-1");
             using var response = await _ops.SendAsync(request);
             Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.Gone, $"{(int)response.StatusCode}");
@@ -229,7 +229,7 @@ public sealed class ManagementApiTests(AzuriteHostFixture fixture) : IClassFixtu
     {
         var id = NewId("raisebad");
         await _ops.StartAsync("ApprovalWithTimeout", """{"timeoutSeconds":3600}""", id);
-        using var response = await _ops.PostAsync($"{P}/instances/{id}/raiseEvent/Approval", Api.Json("{nope"));
+        using var response = await _ops.PostAsync($"{P}/instances/{id}/raiseEvent/Approval", Infrastructure.Api.Json("{nope"));
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid-json", "body");
         var status = await _ops.WaitForStatusAsync(id, "Running");
         Assert.Equal("Running", (string?)status["runtimeStatus"]);
@@ -245,7 +245,7 @@ public sealed class ManagementApiTests(AzuriteHostFixture fixture) : IClassFixtu
         var id = NewId("ghost");
         foreach (var command in new[] { "raiseEvent/Approval", "terminate", "suspend", "resume", "restart" })
         {
-            using var response = await _ops.PostAsync($"{P}/instances/{id}/{command}", command.StartsWith("raise") ? Api.Json("true") : null);
+            using var response = await _ops.PostAsync($"{P}/instances/{id}/{command}", command.StartsWith("raise") ? Infrastructure.Api.Json("true") : null);
             await response.AssertProblemAsync(HttpStatusCode.NotFound, "instance-not-found", "instanceId");
         }
         using var purge = await _ops.DeleteAsync($"{P}/instances/{id}");
@@ -261,7 +261,7 @@ public sealed class ManagementApiTests(AzuriteHostFixture fixture) : IClassFixtu
         var before = await _ops.WaitForEndAsync(id, "?showHistory=true");
         foreach (var command in new[] { "raiseEvent/Approval", "terminate?reason=late", "suspend?reason=late", "resume?reason=late" })
         {
-            using var response = await _ops.PostAsync($"{P}/instances/{id}/{command}", command.StartsWith("raise") ? Api.Json("true") : null);
+            using var response = await _ops.PostAsync($"{P}/instances/{id}/{command}", command.StartsWith("raise") ? Infrastructure.Api.Json("true") : null);
             await response.AssertProblemAsync(HttpStatusCode.Gone, "instance-ended", "instanceId");
         }
         var after = await _ops.WaitForEndAsync(id, "?showHistory=true");
@@ -282,7 +282,7 @@ public sealed class ManagementApiTests(AzuriteHostFixture fixture) : IClassFixtu
         Assert.Equal("Terminated", (string?)(await _ops.WaitForEndAsync(id))["runtimeStatus"]);
         foreach (var command in new[] { "raiseEvent/Approval", "terminate", "suspend", "resume" })
         {
-            using var response = await _ops.PostAsync($"{P}/instances/{id}/{command}", command.StartsWith("raise") ? Api.Json("true") : null);
+            using var response = await _ops.PostAsync($"{P}/instances/{id}/{command}", command.StartsWith("raise") ? Infrastructure.Api.Json("true") : null);
             await response.AssertProblemAsync(HttpStatusCode.Gone, "instance-ended", "instanceId");
         }
     }
@@ -296,7 +296,7 @@ public sealed class ManagementApiTests(AzuriteHostFixture fixture) : IClassFixtu
         await _ops.WaitForStatusAsync(id, "Running");
         async Task<HttpResponseMessage> RaiseAsync(string key)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"{P}/instances/{id}/raiseEvent/Note") { Content = Api.Json("\"hello\"") };
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{P}/instances/{id}/raiseEvent/Note") { Content = Infrastructure.Api.Json("\"hello\"") };
             request.Headers.Add("Idempotency-Key", key);
             return await _ops.SendAsync(request);
         }
@@ -317,14 +317,14 @@ public sealed class ManagementApiTests(AzuriteHostFixture fixture) : IClassFixtu
         }
 
         // Both distinct keys arrive, the replayed one does not: two EventRaised in the history.
-        var deadline = DateTime.UtcNow + Api.DefaultPatience;
+        var deadline = DateTime.UtcNow + Infrastructure.Api.DefaultPatience;
         JsonArray events;
         do
         {
             await Task.Delay(200);
             events = (await (await _ops.GetAsync($"{P}/instances/{id}?showHistory=true")).ReadJsonAsync())["historyEvents"]!.AsArray();
         } while (events.Count(e => (string?)e!["EventType"] == "EventRaised") < 2 && DateTime.UtcNow < deadline);
-        using (var approve = await _ops.PostAsync($"{P}/instances/{id}/raiseEvent/Approval", Api.Json("true")))
+        using (var approve = await _ops.PostAsync($"{P}/instances/{id}/raiseEvent/Approval", Infrastructure.Api.Json("true")))
             Assert.Equal(HttpStatusCode.Accepted, approve.StatusCode);
         var ended = await _ops.WaitForEndAsync(id, "?showHistory=true");
         Assert.Equal("approved", (string?)ended["output"]);
@@ -357,7 +357,7 @@ public sealed class ManagementApiTests(AzuriteHostFixture fixture) : IClassFixtu
         using (var resume = await _ops.PostAsync($"{P}/instances/{id}/resume?reason=done", null))
             Assert.Equal(HttpStatusCode.Accepted, resume.StatusCode);
         await _ops.WaitForStatusAsync(id, "Running");
-        using (var raise = await _ops.PostAsync($"{P}/instances/{id}/raiseEvent/Approval", Api.Json("true")))
+        using (var raise = await _ops.PostAsync($"{P}/instances/{id}/raiseEvent/Approval", Infrastructure.Api.Json("true")))
             Assert.Equal(HttpStatusCode.Accepted, raise.StatusCode);
         Assert.Equal("approved", (string?)(await _ops.WaitForEndAsync(id))["output"]);
     }

@@ -8,7 +8,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Moq;
 using Orchestrator.Orchestrations.Clocks;
-using Orchestrator.Functions.Scheduling;
+using Orchestrator.SelfHost.Scheduling;
 using Orchestrator.Functions.Tests.Infrastructure;
 
 namespace Orchestrator.Functions.Tests;

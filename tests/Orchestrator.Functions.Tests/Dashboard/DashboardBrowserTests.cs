@@ -177,7 +177,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
         await page.ClickAsync("#tabs [data-tab=schedules]");
         await Assertions.Expect(page.Locator("#schedules-table tbody")).ToContainTextAsync("NightlyReport");
         await Assertions.Expect(page.Locator("#schedules-table tbody")).ToContainTextAsync("0 2 * * *");
-        var nightlyId = Orchestrator.Functions.Scheduling.ScheduledFunctionScheduler.InstanceIdFor("NightlyReport", new DateTimeOffset(2026, 11, 20, 2, 0, 0, TimeSpan.Zero));
+        var nightlyId = Orchestrator.SelfHost.Scheduling.ScheduledFunctionScheduler.InstanceIdFor("NightlyReport", new DateTimeOffset(2026, 11, 20, 2, 0, 0, TimeSpan.Zero));
         var nightly = page.Locator($"#runs-table tbody tr[data-instance-id='{nightlyId}']");
         var broken = page.Locator("#runs-table tbody tr[data-instance-id^='schedule:BrokenExport:']");
         await Assertions.Expect(nightly.Locator("[data-status]")).ToHaveTextAsync("Completed");

@@ -24,7 +24,7 @@ public sealed class DashboardProjectTests(ITestOutputHelper output) : IAsyncLife
         {
             // As Program.cs does (the lifecycle and its daily SLA sweep), unless the host composition already has it.
             if (!builder.Services.Any(d => d.ServiceType == typeof(IProjectQueries)))
-                Orchestrator.Functions.Scheduled.LifecycleHostRegistration.AddApprovalLifecycle(builder);
+                Orchestrator.SelfHost.Scheduled.LifecycleHostRegistration.AddApprovalLifecycle(builder);
         });
     }
 
@@ -93,6 +93,6 @@ public sealed class DashboardProjectTests(ITestOutputHelper output) : IAsyncLife
 
         // the daily SLA sweep is a scheduled function: listed with its cron and next occurrence
         await page.ClickAsync("#tabs [data-tab=schedules]");
-        await Assertions.Expect(page.Locator("#schedules-table tbody")).ToContainTextAsync(Orchestrator.Functions.Scheduled.SlaSweepFunction.Name);
+        await Assertions.Expect(page.Locator("#schedules-table tbody")).ToContainTextAsync(Orchestrator.SelfHost.Scheduled.SlaSweepFunction.Name);
     }
 }

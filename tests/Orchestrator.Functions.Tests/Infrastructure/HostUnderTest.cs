@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Orchestrator.Functions.Hosting;
+using Orchestrator.SelfHost.Hosting;
 
 namespace Orchestrator.Functions.Tests.Infrastructure;
 
@@ -53,7 +53,7 @@ public sealed class HostUnderTest : IAsyncDisposable
             ["Lifecycle:Tables:SlaReports"] = hub + "Sla",
             ["Diagnostics:Enabled"] = "true",
             ["Auth:ApiKeys:0:Name"] = "test-ops",
-            ["Auth:ApiKeys:0:KeyHash"] = Auth.ApiKeyEntry.ComputeHash(OpsKey),
+            ["Auth:ApiKeys:0:KeyHash"] = Orchestrator.Api.Auth.ApiKeyEntry.ComputeHash(OpsKey),
             ["Auth:ApiKeys:0:Role"] = "ops",
             ["Auth:ApiKeys:1:Name"] = "test-viewer",
             ["Auth:ApiKeys:1:Key"] = ViewerKey,

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
-using Orchestrator.Functions.Observability;
+using Orchestrator.SelfHost.Observability;
 using Orchestrator.Functions.Tests.Infrastructure;
 using Xunit.Abstractions;
 

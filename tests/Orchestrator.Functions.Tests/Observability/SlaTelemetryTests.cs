@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Orchestrator.Functions.Observability;
+using Orchestrator.SelfHost.Observability;
 using Orchestrator.Functions.Tests.Dashboard;
 using Orchestrator.Functions.Tests.Infrastructure;
 

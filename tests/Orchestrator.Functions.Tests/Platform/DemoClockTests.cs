@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using Orchestrator.Functions.Demo;
-using Orchestrator.Functions.Scheduled;
+using Orchestrator.SelfHost.Demo;
+using Orchestrator.SelfHost.Scheduled;
 using Orchestrator.Functions.Tests.Infrastructure;
 using Orchestrator.Orchestrations.Clocks;
 using static Orchestrator.Functions.Tests.Platform.PlatformRequests;

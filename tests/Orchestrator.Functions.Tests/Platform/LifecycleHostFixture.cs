@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Orchestrator.Functions.Scheduled;
+using Orchestrator.SelfHost.Scheduled;
 using Orchestrator.Functions.Tests.Infrastructure;
 using static Orchestrator.Functions.Tests.Platform.PlatformRequests;
 

@@ -45,7 +45,7 @@ public sealed class PlatformApiContractTests(FakeLifecycleHostFixture fixture) :
     public async Task Every_route_needs_a_key(string method, string path)
     {
         using var client = Client(null);
-        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? Api.Json("{}") : null });
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? Infrastructure.Api.Json("{}") : null });
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "missing-api-key");
         using var wrong = Client("no-such-key-anywhere");
         using var invalid = await wrong.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));

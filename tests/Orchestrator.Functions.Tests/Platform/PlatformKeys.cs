@@ -16,7 +16,7 @@ public static class PlatformKeys
         foreach (var department in Departments)
         {
             s[$"Auth:ApiKeys:{i}:Name"] = $"test-{department.ToLowerInvariant()}";
-            if (i % 2 == 1) s[$"Auth:ApiKeys:{i}:KeyHash"] = Auth.ApiKeyEntry.ComputeHash(Of(department));
+            if (i % 2 == 1) s[$"Auth:ApiKeys:{i}:KeyHash"] = Orchestrator.Api.Auth.ApiKeyEntry.ComputeHash(Of(department));
             else s[$"Auth:ApiKeys:{i}:Key"] = Of(department);
             s[$"Auth:ApiKeys:{i}:Role"] = "department";
             s[$"Auth:ApiKeys:{i}:DepartmentCode"] = department;
