@@ -4,7 +4,10 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Converters;
 using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 using Orchestrator.Api;
 using Orchestrator.Durable.Hosting;
 using Orchestrator.Functions.Durable;
@@ -50,6 +53,17 @@ public static class FunctionsAppRegistration
         services.AddSingleton<DurableTaskClient, BoundDurableTaskClient>();
         services.AddSingleton<DataConverter>(new JsonDataConverter(DomainJson.Wire));
         services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(DomainJson.Wire));
+
+        // OpenTelemetry (Worker.OpenTelemetry): the function invocation as the parent span, the Durable client's and the
+        // service's sources, exported over OTLP when Observability:Exporter is "otlp" or OTEL_EXPORTER_OTLP_ENDPOINT is set.
+        if (string.Equals(configuration["Observability:Exporter"], "otlp", StringComparison.OrdinalIgnoreCase)
+            || !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            services.AddOpenTelemetry()
+                .UseFunctionsWorkerDefaults()
+                .WithTracing(t => t.AddSource("Microsoft.DurableTask", "Microsoft.DurableTask.*", "Orchestrator", "Orchestrator.*"))
+                .UseOtlpExporter();
+        }
         return builder;
     }
 }

@@ -25,7 +25,7 @@ public sealed class FunctionTestHost : IDisposable
     public const string DrcKey = "test-drc-key";
     public const string ViewerKey = "test-viewer-key";
 
-    public FunctionTestHost(Action<IServiceCollection>? services = null)
+    public FunctionTestHost(Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -37,6 +37,7 @@ public sealed class FunctionTestHost : IDisposable
             ["Auth:ApiKeys:2:Name"] = "test-drc", ["Auth:ApiKeys:2:Key"] = DrcKey, ["Auth:ApiKeys:2:Role"] = "department", ["Auth:ApiKeys:2:DepartmentCode"] = "DRC",
             ["Auth:ApiKeys:3:Name"] = "test-viewer", ["Auth:ApiKeys:3:Key"] = ViewerKey, ["Auth:ApiKeys:3:Role"] = "viewer",
         });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddLogging();
         builder.Services.AddSingleton<TimeProvider>(Time); // registered first: the app's TryAdd keeps it
         services?.Invoke(builder.Services);

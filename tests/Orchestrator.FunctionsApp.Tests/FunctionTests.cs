@@ -191,6 +191,13 @@ public sealed class FunctionTests : IDisposable
         Assert.NotNull(rules);
     }
 
+    [Fact]
+    public void With_otlp_export_the_app_composes_its_tracer()
+    {
+        using var host = new FunctionTestHost(settings: new Dictionary<string, string?> { ["Observability:Exporter"] = "otlp" });
+        Assert.NotNull(host.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
+    }
+
     /// <summary>The project's custom status as the lifecycle writes it: one HCD item under review, its round running.</summary>
     private void SetupRunningProject()
     {
