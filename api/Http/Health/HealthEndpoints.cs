@@ -92,9 +92,9 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/health", CheckAsync)
-        .AllowAnonymous()
-        .WithName("Health")
-        .WithTags("Health");
+            .AllowAnonymous()
+            .WithName("Health")
+            .WithTags("Health");
         return endpoints;
     }
 
