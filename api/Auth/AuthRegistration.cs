@@ -16,7 +16,7 @@ public static class Policies
 public static class AuthRegistration
 {
     /// <summary>API-key authentication from Auth:ApiKeys, role policies, and a fallback that needs a key everywhere.</summary>
-    public static WebApplicationBuilder AddApiKeyAuth(this WebApplicationBuilder builder)
+    public static TBuilder AddApiKeyAuth<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         var services = builder.Services;
         services.AddOptions<AuthOptions>()

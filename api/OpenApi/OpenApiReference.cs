@@ -21,7 +21,7 @@ public static class OpenApiReference
     public const string PagePath = "/openapi";
     public const string SecuritySchemeId = "apiKey";
 
-    public static WebApplicationBuilder AddOpenApiReference(this WebApplicationBuilder builder)
+    public static TBuilder AddOpenApiReference<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.Configure<OpenApiOptions>(DocumentName, options =>
         {

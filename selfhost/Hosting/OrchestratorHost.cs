@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Orchestrator.Api.Auth;
+using Orchestrator.Api;
 using Orchestrator.SelfHost.Dashboard;
 using Orchestrator.SelfHost.Demo;
 using Orchestrator.SelfHost.Durable;
@@ -17,7 +17,7 @@ namespace Orchestrator.SelfHost.Hosting;
 /// <summary>
 /// The composition of the service, shared by Program and the tests: each component registers itself through its
 /// own extension (AddXxx on the builder, MapXxx on the app). New features add one line in each place:
-/// HTTP feature groups under functions/Http/, scheduled functions through AddScheduledFunction, orchestrations
+/// HTTP feature groups under api/Http/ (shared with the Functions app in functions/), scheduled functions through AddScheduledFunction, orchestrations
 /// through AddDurableRegistrations.
 /// </summary>
 public static class OrchestratorHost
@@ -37,21 +37,12 @@ public static class OrchestratorHost
             ?? new ManagementOptions().MaxRequestBodyBytes;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Math.Max(maxBody, 1024));
 
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-        {
-            c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
-            c.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? c.HttpContext.TraceIdentifier;
-        });
-        builder.Services.AddExceptionHandler<EngineExceptionHandler>();
+        builder.AddOrchestratorApi(); // api/: problem+json, API-key auth, /health, the /api groups' services (shared with the Functions app)
         builder.Services.AddOpenApi();
         builder.AddTelemetry();
 
-        builder.AddApiKeyAuth();
-        builder.AddHealth();
         builder.AddManagementApi();
         builder.AddScheduledFunctions();
-        builder.AddPlatformApi();
         builder.AddDemoClock();
         builder.AddObservability(); // Observability section; the Telemetry section above is its short form
         builder.AddDashboard();

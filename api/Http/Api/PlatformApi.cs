@@ -14,7 +14,7 @@ namespace Orchestrator.Api.Http.Api;
 /// </summary>
 public static class PlatformApi
 {
-    public static WebApplicationBuilder AddPlatformApi(this WebApplicationBuilder builder)
+    public static TBuilder AddPlatformApi<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddOptions<ApiOptions>()
             .Bind(builder.Configuration.GetSection(ApiOptions.SectionName))

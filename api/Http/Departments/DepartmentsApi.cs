@@ -63,14 +63,14 @@ public static class DepartmentsApi
         return endpoints;
     }
 
-    private static async Task<IResult> ListItemsAsync(string departmentCode, HttpContext context, [FromServices] IProjectQueries queries, CancellationToken ct)
+    internal static async Task<IResult> ListItemsAsync(string departmentCode, HttpContext context, [FromServices] IProjectQueries queries, CancellationToken ct)
     {
         var errors = new FieldErrors();
         if (!Codes.CheckDepartmentCode(departmentCode, context.RequestServices.GetService<ApprovalCatalog>(), errors)) return errors.ToProblem();
         return TypedResults.Ok(await queries.ListDepartmentItemsAsync(departmentCode, ct));
     }
 
-    private static async Task<IResult> RecordDecisionAsync(string departmentCode, string projectCode, string itemCode, HttpContext context,
+    internal static async Task<IResult> RecordDecisionAsync(string departmentCode, string projectCode, string itemCode, HttpContext context,
         [FromServices] IProjectCommands commands, [FromServices] IProjectQueries queries, CancellationToken ct)
     {
         var catalog = context.RequestServices.GetService<ApprovalCatalog>();

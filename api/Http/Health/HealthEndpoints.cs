@@ -80,7 +80,7 @@ internal sealed class StorageProbe(IOptions<DurableTaskHubOptions> durable, IOpt
 /// <summary>GET /health: no key needed. 200 {status: "healthy", storage: "reachable"} or 503 naming what is unreachable.</summary>
 public static class HealthEndpoints
 {
-    public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
+    public static TBuilder AddHealth<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddOptions<HealthOptions>().Bind(builder.Configuration.GetSection(HealthOptions.SectionName))
             .Validate(o => o.StorageTimeoutSeconds is > 0 and <= 60, "Health:StorageTimeoutSeconds must be more than 0 and at most 60.")
@@ -91,26 +91,29 @@ public static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/health", async (IStorageProbe probe, HttpContext context, CancellationToken ct) =>
-        {
-            context.Response.Headers.CacheControl = "no-store";
-            var result = await probe.ProbeAsync(ct);
-            if (result.Reachable)
-            {
-                return Results.Json(new { status = "healthy", storage = result.Storage });
-            }
-            var unreachable = result.Services.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value);
-            return Results.Json(new
-            {
-                status = "unhealthy",
-                storage = result.Storage,
-                unreachable,
-                detail = $"Storage is not reachable ({string.Join(", ", unreachable.Keys)}). On a developer machine start Azurite (./run.sh does); otherwise check Durable:AzureStorage:ConnectionString and the network path to the storage account.",
-            }, statusCode: StatusCodes.Status503ServiceUnavailable);
-        })
-        .AllowAnonymous()
-        .WithName("Health")
-        .WithTags("Health");
+        endpoints.MapGet("/health", CheckAsync)
+            .AllowAnonymous()
+            .WithName("Health")
+            .WithTags("Health");
         return endpoints;
+    }
+
+    /// <summary>The /health answer (no key needed), shared by the self-host's endpoint and the Functions app's trigger.</summary>
+    internal static async Task<IResult> CheckAsync(IStorageProbe probe, HttpContext context, CancellationToken ct)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        var result = await probe.ProbeAsync(ct);
+        if (result.Reachable)
+        {
+            return Results.Json(new { status = "healthy", storage = result.Storage });
+        }
+        var unreachable = result.Services.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value);
+        return Results.Json(new
+        {
+            status = "unhealthy",
+            storage = result.Storage,
+            unreachable,
+            detail = $"Storage is not reachable ({string.Join(", ", unreachable.Keys)}). On a developer machine start Azurite (./run.sh does); otherwise check Durable:AzureStorage:ConnectionString and the network path to the storage account.",
+        }, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -28,7 +28,7 @@ internal static class FileProjectEndpoint
         return projects;
     }
 
-    private static async Task<IResult> FileAsync(HttpContext context, [FromServices] IProjectCommands commands, CancellationToken ct)
+    internal static async Task<IResult> FileAsync(HttpContext context, [FromServices] IProjectCommands commands, CancellationToken ct)
     {
         var body = await RequestBodies.ReadAsync<FileProjectBody>(context, ct);
         if (body.Problem is not null) return body.Problem;

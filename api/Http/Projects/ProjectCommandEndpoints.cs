@@ -41,19 +41,21 @@ internal static class ProjectCommandEndpoints
 
         // Any other event name, and the known ones sent without a JSON content type (the typed routes match
         // application/json only): construction-finished needs no body; the others answer 415.
-        projects.MapPost("/{projectCode}/events/{eventName}", (string projectCode, string eventName, HttpContext context,
-                [FromServices] IProjectCommands commands, [FromServices] IProjectQueries queries, CancellationToken ct) => eventName switch
-            {
-                "construction-finished" => ConstructionFinishedAsync(projectCode, context, commands, queries, ct),
-                _ when EventNames.Contains(eventName) => Task.FromResult(Problems.Problems.Result(StatusCodes.Status415UnsupportedMediaType,
-                    "unsupported-media-type", "JSON expected", "Send the body as JSON with the header Content-Type: application/json.", "Content-Type")),
-                _ => Task.FromResult(Problems.Problems.NotFound("unknown-event", "Unknown project event",
-                    $"'{eventName}' is not a project event; use one of {string.Join(", ", EventNames)}.", "eventName")),
-            })
+        projects.MapPost("/{projectCode}/events/{eventName}", OtherEventAsync)
             .RequireAuthorization(ApiPolicies.PlatformWrite)
             .ExcludeFromDescription();
         return projects;
     }
+
+    internal static Task<IResult> OtherEventAsync(string projectCode, string eventName, HttpContext context,
+        [FromServices] IProjectCommands commands, [FromServices] IProjectQueries queries, CancellationToken ct) => eventName switch
+    {
+        "construction-finished" => ConstructionFinishedAsync(projectCode, context, commands, queries, ct),
+        _ when EventNames.Contains(eventName) => Task.FromResult(Problems.Problems.Result(StatusCodes.Status415UnsupportedMediaType,
+            "unsupported-media-type", "JSON expected", "Send the body as JSON with the header Content-Type: application/json.", "Content-Type")),
+        _ => Task.FromResult(Problems.Problems.NotFound("unknown-event", "Unknown project event",
+            $"'{eventName}' is not a project event; use one of {string.Join(", ", EventNames)}.", "eventName")),
+    };
 
     private static RouteHandlerBuilder Command<TBody>(this RouteHandlerBuilder route, bool optionalBody = false) where TBody : notnull => route
         .RequireAuthorization(ApiPolicies.PlatformWrite)
@@ -65,7 +67,7 @@ internal static class ProjectCommandEndpoints
         .ProducesProblem(StatusCodes.Status409Conflict)
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
-    private static Task<IResult> SubmitMaterialsAsync(string projectCode, string itemCode, HttpContext context,
+    internal static Task<IResult> SubmitMaterialsAsync(string projectCode, string itemCode, HttpContext context,
         [FromServices] IProjectCommands commands, [FromServices] IProjectQueries queries, CancellationToken ct) =>
         RunCommandAsync<MaterialsBody>(context, queries, "materials", projectCode, itemCode, allowEmptyBody: false,
             validate: (b, errors) =>
@@ -78,7 +80,7 @@ internal static class ProjectCommandEndpoints
                 new MaterialsSupplied(actor, b!.Materials!, key, b.Note), ct),
             ct);
 
-    private static Task<IResult> LandRightsAsync(string projectCode, HttpContext context,
+    internal static Task<IResult> LandRightsAsync(string projectCode, HttpContext context,
         [FromServices] IProjectCommands commands, [FromServices] IProjectQueries queries, CancellationToken ct) =>
         RunCommandAsync<LandRightsObtainedBody>(context, queries, "land-rights-obtained", projectCode, itemCode: null, allowEmptyBody: false,
             validate: (b, errors) =>
@@ -91,7 +93,7 @@ internal static class ProjectCommandEndpoints
                 new LandRightsObtained(actor, b!.ContractDate!.Value, b.ContractNumber!.Trim(), key), ct),
             ct);
 
-    private static Task<IResult> MaterialChangeAsync(string projectCode, HttpContext context,
+    internal static Task<IResult> MaterialChangeAsync(string projectCode, HttpContext context,
         [FromServices] IProjectCommands commands, [FromServices] IProjectQueries queries, CancellationToken ct)
     {
         var reason = default(ReapprovalReason);
@@ -112,7 +114,7 @@ internal static class ProjectCommandEndpoints
             ct);
     }
 
-    private static Task<IResult> ConstructionFinishedAsync(string projectCode, HttpContext context,
+    internal static Task<IResult> ConstructionFinishedAsync(string projectCode, HttpContext context,
         [FromServices] IProjectCommands commands, [FromServices] IProjectQueries queries, CancellationToken ct)
     {
         var today = Today(context);

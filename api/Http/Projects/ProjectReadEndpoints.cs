@@ -39,7 +39,7 @@ internal static class ProjectReadEndpoints
         return projects;
     }
 
-    private static async Task<IResult> GetAsync(string projectCode, [FromServices] IProjectQueries queries, CancellationToken ct)
+    internal static async Task<IResult> GetAsync(string projectCode, [FromServices] IProjectQueries queries, CancellationToken ct)
     {
         var errors = new FieldErrors();
         if (!Codes.CheckProjectCode(projectCode, errors)) return errors.ToProblem();
@@ -47,7 +47,7 @@ internal static class ProjectReadEndpoints
         return project is null ? ApiProblems.ProjectNotFound(projectCode) : TypedResults.Ok(project);
     }
 
-    private static async Task<IResult> GetPlanAsync(string projectCode, HttpContext context, [FromServices] IProjectQueries queries, CancellationToken ct)
+    internal static async Task<IResult> GetPlanAsync(string projectCode, HttpContext context, [FromServices] IProjectQueries queries, CancellationToken ct)
     {
         var errors = new FieldErrors();
         if (!Codes.CheckProjectCode(projectCode, errors)) return errors.ToProblem();
@@ -59,7 +59,7 @@ internal static class ProjectReadEndpoints
             $"The project '{projectCode}' is filed and its approval map is being made; retry in a moment.", "projectCode");
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, [FromServices] IProjectQueries queries,
+    internal static async Task<IResult> ListAsync(HttpContext context, [FromServices] IProjectQueries queries,
         [FromServices] IOptions<ApiOptions> options, CancellationToken ct)
     {
         var q = context.Request.Query;

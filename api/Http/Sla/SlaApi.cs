@@ -13,11 +13,13 @@ public static class SlaApi
             .WithTags("SLA")
             .RequireAuthorization(ApiPolicies.Read);
 
-        sla.MapGet("/board", async ([FromServices] IProjectQueries queries, [FromServices] TimeProvider time, CancellationToken ct) =>
-                TypedResults.Ok(await queries.GetSlaBoardAsync(time.GetUtcNow(), ct)))
+        sla.MapGet("/board", GetBoardAsync)
             .WithName("GetSlaBoard")
             .WithSummary("Green, yellow and red clocks per department, what is due today and next working day, and what is overdue without escalation")
             .Produces<SlaBoard>();
         return endpoints;
     }
+
+    internal static async Task<IResult> GetBoardAsync([FromServices] IProjectQueries queries, [FromServices] TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok(await queries.GetSlaBoardAsync(time.GetUtcNow(), ct));
 }
