@@ -71,5 +71,7 @@ public static class LifecycleActivities
     public const string PublishCommitments = "PublishCommitments";
     public const string Notify = "Notify";
     public const string RecordCreditEvent = "RecordCreditEvent";
+    /// <summary>Writes what changed in a project since its last publish to the read model (Azure tables), idempotently by version.</summary>
+    public const string PublishProjectReadModel = "PublishProjectReadModel";
     public const string LoadLifecycleRules = "LoadLifecycleRules";
 }
