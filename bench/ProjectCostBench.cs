@@ -25,7 +25,13 @@ internal static class ProjectCostBench
         try
         {
             var commands = host.Services.GetRequiredService<IProjectCommands>();
-            var queries = host.Services.GetRequiredService<IProjectQueries>();
+            // The bench's own polling of the project read goes through uncounted tables: only what the lifecycle costs is counted.
+            var sp = host.Services;
+            var queries = new Orchestrator.Orchestrations.Lifecycle.Services.ProjectQueries(
+                new Orchestrator.Orchestrations.ReadModel.ReadModelTables(new Orchestrator.Orchestrations.Infrastructure.LifecycleTables(connection),
+                    sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LifecycleOptions>>()),
+                sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>(), sp.GetRequiredService<ItemClockCalculator>(),
+                sp.GetRequiredService<Orchestrator.Orchestrations.Catalog.ApprovalCatalog>(), time);
             const string code = "2603-141124-89-05-346948";
             var actor = new Actor("bench", "platform");
             await Task.Delay(2000); // the hub and leases settle before counting
@@ -69,7 +75,7 @@ internal static class ProjectCostBench
                 Console.WriteLine($"requests-{name}: {c.Total}");
                 foreach (var (kind, n) in c.Snapshot()) Console.WriteLine($"  {name} {kind}: {n}");
             }
-            Console.WriteLine($"requests-total: {counters.Engine.Total + counters.ReadModel.Total + counters.OtherTables.Total} (the client's own polling of the read model included in read-model table.query)");
+            Console.WriteLine($"requests-total: {counters.Engine.Total + counters.ReadModel.Total + counters.OtherTables.Total}");
         }
         finally { await BenchHost.StopAsync(host); }
     }

@@ -1,63 +1,49 @@
-using DurableTask.Core.History;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Orchestrator.Orchestrations.Lifecycle;
 
 namespace Orchestrator.Orchestrations.ReadModel;
 
 /// <summary>
-/// Re-creates the read model from the orchestrations (a lost table, a new column): for every project instance
-/// (<c>project-</c> prefix), the inputs of its <see cref="LifecycleActivities.PublishProjectReadModel"/> calls in its history,
-/// folded in version order, give the project's latest state; it is written as one update at the latest version, rewriting
-/// rows stored at that version. The department index of a project is added at the rows' current keys: to rebuild
-/// <c>DepartmentItems</c>, delete the table first (rows at other keys would otherwise stay).
+/// Re-creates the read model from the orchestrations (a lost table, a new column). A running project is asked to publish
+/// its whole state again (event <see cref="LifecycleEvents.RepublishReadModel"/>; it does so in its next episode, under a
+/// new version, so the rebuild is asynchronous for running projects). An ended project is written from its output (the
+/// full <see cref="ProjectStatus"/>) at the version of its last publish. Terminated or failed projects have neither and are
+/// skipped. Rows are written at the projects' current keys: to rebuild <c>DepartmentItems</c>, delete its rows first
+/// (rows at keys the projects no longer use would otherwise stay).
 /// </summary>
-public sealed class ReadModelRebuilder(DurableTaskClient client, ReadModelWriter writer, DataConverter converter)
+/// <remarks>
+/// The history of the publish activity cannot serve: DTFx's Azure Storage history does not return activity inputs.
+/// </remarks>
+public sealed class ReadModelRebuilder(DurableTaskClient client, ReadModelWriter writer)
 {
-    /// <summary>Rebuilds every project; returns how many were written.</summary>
+    /// <summary>Rebuilds every project; returns how many were asked to republish or written.</summary>
     public async Task<int> RebuildAsync(CancellationToken ct = default)
     {
         var n = 0;
         var query = new OrchestrationQuery { InstanceIdPrefix = InstanceIds.ProjectPrefix, PageSize = 500, FetchInputsAndOutputs = false };
+        var ids = new List<(string Id, OrchestrationRuntimeStatus Status)>();
         await foreach (var m in client.GetAllInstancesAsync(query).WithCancellation(ct))
+            if (m.Name == LifecycleOrchestrators.Project) ids.Add((m.InstanceId, m.RuntimeStatus));
+        foreach (var (id, status) in ids)
         {
-            if (m.Name != LifecycleOrchestrators.Project) continue;
-            if (await RebuildProjectAsync(m.InstanceId, ct)) n++;
+            if (status is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended)
+            {
+                await client.RaiseEventAsync(id, LifecycleEvents.RepublishReadModel, "rebuild", ct);
+                n++;
+            }
+            else if (status == OrchestrationRuntimeStatus.Completed && await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct) is { } m
+                     && m.ReadOutputAs<ProjectStatus>() is { } output)
+            {
+                var version = m.ReadCustomStatusAs<ProjectCustomStatus>()?.Version ?? 1;
+                await writer.WriteAsync(FromFinal(output, version), rebuild: true, ct);
+                n++;
+            }
         }
         return n;
     }
 
-    /// <summary>Rebuilds one project instance from its history; false when it has published nothing.</summary>
-    public async Task<bool> RebuildProjectAsync(string instanceId, CancellationToken ct = default)
-    {
-        var history = await client.GetOrchestrationHistoryAsync(instanceId, ct);
-        var updates = history.OfType<TaskScheduledEvent>().Where(e => e.Name == LifecycleActivities.PublishProjectReadModel && e.Input is not null)
-            .Select(e => converter.Deserialize<ReadModelUpdate>(e.Input)!).OrderBy(u => u.Version).ToList();
-        if (Fold(updates) is not { } full) return false;
-        await writer.WriteAsync(full, rebuild: true, ct);
-        return true;
-    }
-
-    /// <summary>The publishes of a project combined into one update: the latest of every slot and escalation, the whole timeline.</summary>
-    public static ReadModelUpdate? Fold(IReadOnlyList<ReadModelUpdate> updates)
-    {
-        if (updates.Count == 0) return null;
-        var last = updates[^1];
-        var items = new Dictionary<string, ItemChange>();
-        var escalations = new Dictionary<int, EscalationRecord>();
-        var timeline = new SortedDictionary<int, TimelineEntry>();
-        foreach (var u in updates)
-        {
-            foreach (var i in u.Items.Where(i => !i.IndexOnly)) items[i.Slot] = i with { PreviousDueKey = null };
-            foreach (var e in u.Escalations) escalations[e.Sequence] = e;
-            for (var k = 0; k < u.Timeline.Count; k++) timeline[u.TimelineStart + k] = u.Timeline[k];
-        }
-        return last with
-        {
-            Items = items.Values.OrderBy(i => i.Order).ToList(),
-            Escalations = escalations.Values.OrderBy(e => e.Sequence).ToList(),
-            TimelineStart = 0,
-            Timeline = timeline.Values.ToList(),
-        };
-    }
+    /// <summary>An ended project's whole state as one update (it has no open items: nothing in the department index).</summary>
+    public static ReadModelUpdate FromFinal(ProjectStatus p, long version) => new(version, p with { Items = [], Timeline = [], Escalations = [] }, null, [], 0, [], 0,
+        p.Items.Select((i, n) => new ItemChange(i.Purpose == ItemRoundPurpose.CommitmentVerification ? i.Item.Code + "|verify" : i.Item.Code, n, i, null, null, false)).ToList(),
+        0, p.Timeline, p.Escalations);
 }

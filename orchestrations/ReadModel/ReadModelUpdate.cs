@@ -16,6 +16,7 @@ namespace Orchestrator.Orchestrations.ReadModel;
 /// <param name="TimelineStart">Sequence number (0-based) of the first entry of <paramref name="Timeline"/>.</param>
 /// <param name="Timeline">Timeline entries added since the previous publish.</param>
 /// <param name="Escalations">Escalations added or changed since the previous publish.</param>
+/// <param name="ProjectRowChanged">A column of the project row changed (else the writer leaves the row alone: one read and one write saved).</param>
 public sealed record ReadModelUpdate(
     long Version,
     ProjectStatus Head,
@@ -27,7 +28,8 @@ public sealed record ReadModelUpdate(
     IReadOnlyList<ItemChange> Items,
     int TimelineStart,
     IReadOnlyList<TimelineEntry> Timeline,
-    IReadOnlyList<EscalationRecord> Escalations)
+    IReadOnlyList<EscalationRecord> Escalations,
+    bool ProjectRowChanged = true)
 {
     public string ProjectCode => Head.ProjectCode;
 }

@@ -38,7 +38,7 @@ public sealed class ReadModelWriter(ReadModelTables tables)
         var indexed = u.Items.Where(i => !itemVersions.TryGetValue(ReadModelKeys.Item(i.Slot), out var v) || !Stale(v)).ToList();
         await Task.WhenAll(indexed.GroupBy(i => i.Status.Item.DepartmentCode).Select(g => WriteDepartmentAsync(g.Key, code, u.Head.ProjectName, g.ToList(), u.Version, rebuild, ct)));
         await WriteEscalationsAsync(u, ct);
-        await WriteProjectRowAsync(u, rebuild, ct);
+        if (u.ProjectRowChanged || rebuild) await WriteProjectRowAsync(u, rebuild, ct);
 
         var ops = new List<TableTransactionAction>();
         foreach (var i in indexed.Where(i => !i.IndexOnly))

@@ -149,7 +149,8 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
                 var finished = Wait<ConstructionFinished>(LifecycleEvents.ConstructionFinished);
                 var sweep = Wait<EscalateOverdue>(LifecycleEvents.EscalateOverdue);
                 var meeting = Wait<JointMeetingStatus>(LifecycleEvents.EscalationProgress);
-                tasks.AddRange([progress, land, change, finished, sweep, meeting]);
+                var republish = Wait<string>(LifecycleEvents.RepublishReadModel);
+                tasks.AddRange([progress, land, change, finished, sweep, meeting, republish]);
 
                 var winner = await Task.WhenAny(tasks);
                 if (winner == progress) { _waits.Remove(LifecycleEvents.ItemProgress); if (FirstTime(progress.Result.EventId)) await OnProgressAsync(progress.Result); }
@@ -158,6 +159,7 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
                 else if (winner == finished) { _waits.Remove(LifecycleEvents.ConstructionFinished); if (FirstTime(LifecycleEvents.ConstructionFinished, finished.Result.IdempotencyKey)) OnConstructionFinished(finished.Result); }
                 else if (winner == sweep) { _waits.Remove(LifecycleEvents.EscalateOverdue); if (FirstTime(LifecycleEvents.EscalateOverdue, sweep.Result.IdempotencyKey)) OnSweepEscalation(sweep.Result); }
                 else if (winner == meeting) { _waits.Remove(LifecycleEvents.EscalationProgress); OnMeetingProgress(meeting.Result); }
+                else if (winner == republish) { _waits.Remove(LifecycleEvents.RepublishReadModel); ForgetPublished(); }
                 else if (_slots.FirstOrDefault(s => s.Task == winner) is { } slot) await OnRoundEndedAsync(slot);
                 else if (_meetings.FirstOrDefault(m => m.Value == winner) is { Value: not null } m) await OnMeetingEndedAsync(m.Key, m.Value);
             }
@@ -625,6 +627,7 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
         private long _version;
         private int _publishedTimeline;
         private object? _publishedHead;
+        private string? _publishedRow;
         private readonly Dictionary<string, (ItemStatus Status, string? DueKey, bool Escalated)> _published = new();
         private readonly Dictionary<int, EscalationRecord> _publishedEscalations = new();
 
@@ -664,7 +667,7 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
                     if (prev.DueKey is not null) changes.Add(new ReadModel.ItemChange(slotKey, n, prev.Status, null, prev.DueKey, false, IndexOnly: true));
                     prev = default;
                 }
-                if (prev.Status is not null && ReferenceEquals(prev.Status, status) && prev.DueKey == due && prev.Escalated == escalated) continue;
+                if (prev.Status is not null && prev.Status.Sequence == status.Sequence && prev.Status.State == status.State && prev.DueKey == due && prev.Escalated == escalated) continue;
                 changes.Add(new ReadModel.ItemChange(slotKey, n, status, due, prev.DueKey, escalated));
                 _published[slotKey] = (status, due, escalated);
             }
@@ -679,11 +682,26 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
                 open.Select(s => ItemSla.EffectiveDue(s.Status!, calc).DueAt).OfType<DateTimeOffset>().ToList(), open.Count,
                 open.Select(s => s.Item.DepartmentCode).Distinct().ToList(), _p.Escalations.Count(e => e.State == EscalationState.Open),
                 changes, _publishedTimeline, _p.Timeline.Skip(_publishedTimeline).ToList(), escalations);
+            // The project row's columns (what lists filter on): unchanged, the writer skips the row.
+            var row = string.Join(";", update.Head.Phase, update.Head.CurrentStage, update.OpenItems, update.OpenEscalations, string.Join(",", update.OpenDepartments),
+                string.Join(",", update.OpenDues.Select(d => d.UtcTicks)), update.Head.Enterprise.Name);
+            update = update with { ProjectRowChanged = row != _publishedRow };
             await ctx.CallActivityAsync<bool>(LifecycleActivities.PublishProjectReadModel, update, Retry);
             _publishedTimeline = _p.Timeline.Count;
             _publishedHead = head;
+            _publishedRow = row;
             foreach (var e in escalations) _publishedEscalations[e.Sequence] = e;
             ctx.SetCustomStatus(CustomStatus());
+        }
+
+        /// <summary>The next publish sends everything (the read-model rebuild asked for it): rows are rewritten at the project's current keys.</summary>
+        private void ForgetPublished()
+        {
+            _published.Clear();
+            _publishedEscalations.Clear();
+            _publishedTimeline = 0;
+            _publishedHead = null;
+            _publishedRow = null;
         }
 
         private ProjectCustomStatus CustomStatus() => new(Code, _p.Phase, _p.CurrentStage, _version, _p.LandRightsHeld,

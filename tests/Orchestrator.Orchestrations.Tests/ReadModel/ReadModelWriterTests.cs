@@ -45,8 +45,12 @@ public sealed class ReadModelWriterTests
         new(version, Head(phase, (int)version), "JINCHANG-EDZ", [], items.Count(i => i.DueKey is not null), [], 0, items, 0, [], []);
 
     private static ItemChange Change(string item, string dept, string? due, string? previous, long seq = 1, int order = 0) =>
-        new(item, order, due is null ? Open(item, dept, "2026-05-20", seq) with { State = ItemState.Approved } : Open(item, dept, $"{due[..4]}-{due[4..6]}-{due[6..]}", seq),
-            due, previous, false);
+        new(item, order, due switch
+        {
+            null => Open(item, dept, "2026-05-20", seq) with { State = ItemState.Approved },
+            ReadModelKeys.NoDue => Open(item, dept, "2026-05-20", seq) with { State = ItemState.CorrectionRequested, FollowUpDueAt = null },
+            _ => Open(item, dept, $"{due[..4]}-{due[4..6]}-{due[6..]}", seq),
+        }, due, previous, false);
 
     private static async Task<(Dictionary<string, int> Rows, Dictionary<string, int> Counters)> IndexAsync(ReadModelTables tables, string dept)
     {
