@@ -141,7 +141,7 @@ public sealed class ProjectQueries(ReadModelTables tables, DurableTaskClient cli
     /// <summary>
     /// Per department (in parallel): the counter rows give green/yellow/red by due date; the item rows of today and the next
     /// working day, of the past days not escalated, and of paused clocks (their light moves with time) give the lists.
-    /// A department's <see cref="SlaBoardDepartment.Entries"/> are those listed rows, not every running clock.
+    /// A department's <see cref="SlaBoardDepartment.Entries"/> are those rows plus its 50 most urgent open clocks, not every running clock.
     /// </summary>
     public async Task<SlaBoard> GetSlaBoardAsync(DateTimeOffset now, CancellationToken ct = default)
     {
@@ -164,7 +164,8 @@ public sealed class ProjectQueries(ReadModelTables tables, DurableTaskClient cli
             ReadModelKeys.DepartmentItemPrefix + ReadModelKeys.Date(next.AddDays(1)), null, ct));
         var overdue = CollectAsync(ItemRowsAsync(department, ReadModelKeys.DepartmentItemPrefix, ReadModelKeys.DepartmentItemPrefix + ReadModelKeys.Date(bands.Today), "Escalated eq false", ct));
         var paused = CollectAsync(ItemRowsAsync(department, ReadModelKeys.DepartmentItemPrefix + ReadModelKeys.NoDue, ReadModelKeys.End(ReadModelKeys.DepartmentItemPrefix), null, ct));
-        await Task.WhenAll(counters, soon, overdue, paused);
+        var urgent = FirstPageAsync(table, RangeFilter(department, ReadModelKeys.DepartmentItemPrefix, ReadModelKeys.End(ReadModelKeys.DepartmentItemPrefix)), UrgentEntries, ct);
+        await Task.WhenAll(counters, soon, overdue, paused, urgent);
         int green = 0, yellow = 0, red = 0;
         foreach (var c in counters.Result)
         {
@@ -173,7 +174,7 @@ public sealed class ProjectQueries(ReadModelTables tables, DurableTaskClient cli
             switch (bands.ForDate(due)) { case SlaLight.Red: red += n; break; case SlaLight.Yellow: yellow += n; break; default: green += n; break; }
         }
         var entries = new List<SlaBoardEntry>();
-        foreach (var e in soon.Result.Concat(overdue.Result).Concat(paused.Result))
+        foreach (var e in soon.Result.Concat(overdue.Result).Concat(paused.Result).Concat(urgent.Result).DistinctBy(e => e.RowKey))
         {
             var s = Read<ItemStatus>(e.GetString("Json"));
             var sla = ItemSla.Read(s, bands.Now, calc);
@@ -207,6 +208,15 @@ public sealed class ProjectQueries(ReadModelTables tables, DurableTaskClient cli
 
     private static string RangeFilter(string pk, string fromKey, string toKey) =>
         TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {fromKey} and RowKey lt {toKey}");
+
+    /// <summary>The most urgent open clocks a department row of the board lists besides today's, tomorrow's, the overdue not escalated and the paused.</summary>
+    private const int UrgentEntries = 50;
+
+    private static async Task<List<TableEntity>> FirstPageAsync(TableClient table, string filter, int size, CancellationToken ct)
+    {
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, size, cancellationToken: ct).AsPages(null, size)) return page.Values.ToList();
+        return [];
+    }
 
     private static async Task<List<T>> CollectAsync<T>(IAsyncEnumerable<T> source)
     {
