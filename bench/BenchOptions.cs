@@ -18,6 +18,13 @@ internal sealed record BenchOptions
     public string? Connection { get; init; }
     public string? Hub { get; init; }
     public int Projects { get; init; } = 100_000;
+    /// <summary>Seeded projects that also get their ProjectDetails partition (the project read); all get project and index rows.</summary>
+    public int DetailProjects { get; init; } = 10_000;
+    public int Lifecycles { get; init; } = 50;
+    public int Decisions { get; init; } = 200;
+    /// <summary>Naive instances created (DTFx on Azurite creates a few per second) and the size their figure is scaled to.</summary>
+    public int NaiveProjects { get; init; } = 10_000;
+    public int NaiveTarget { get; init; } = 10_000;
 
     public static BenchOptions Parse(string[] args)
     {
@@ -41,6 +48,10 @@ internal sealed record BenchOptions
                 "--connection" => o with { Connection = Next() },
                 "--hub" => o with { Hub = Next() },
                 "--projects" => o with { Projects = Int() },
+                "--detail-projects" => o with { DetailProjects = Int() },
+                "--lifecycles" => o with { Lifecycles = Int() },
+                "--decisions" => o with { Decisions = Int() },
+                "--naive" => o with { NaiveProjects = Int() },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'."),
             };
         }

@@ -5,6 +5,8 @@ using Orchestrator.Tests.Shared;
 //   dotnet run -c Release --project bench -- [--scenario hello5|fanout1000] [--count N] [--workers N] [--partitions P]
 //     [--orchestrations C] [--activities C] [--polling-ms M] [--extended-sessions true|false] [--batch B]
 //     [--connection "<connection string>"] [--hub name]
+//   dotnet run -c Release --project bench -- --scenario scale [--projects N] [--detail-projects N] [--naive N] [--lifecycles N] [--decisions N]
+//   dotnet run -c Release --project bench -- --scenario project-cost
 // Without --connection it starts a private Azurite (on-disk data in a temp folder) and deletes it afterwards.
 var options = BenchOptions.Parse(args);
 Console.WriteLine($"bench: scenario={options.Scenario} count={options.Count} workers={options.Workers} partitions={options.Partitions} " +
@@ -28,8 +30,14 @@ try
         case "fanout1000":
             await EngineBench.RunAsync(options, connection, azurite?.ProcessId);
             break;
+        case "scale":
+            await ScaleBench.RunAsync(options, connection);
+            break;
+        case "project-cost":
+            await ProjectCostBench.RunAsync(options, connection);
+            break;
         default:
-            throw new ArgumentException($"Unknown scenario '{options.Scenario}'. Use hello5 or fanout1000.");
+            throw new ArgumentException($"Unknown scenario '{options.Scenario}'. Use hello5, fanout1000, scale or project-cost.");
     }
 }
 finally

@@ -8,7 +8,8 @@ namespace Orchestrator.Orchestrations.Infrastructure;
 /// The lifecycle's own Azure tables (credit registry, notification outbox, SLA reports), on the storage account
 /// of the engine (<c>Durable:AzureStorage:ConnectionString</c>). Tables are created on first use.
 /// </summary>
-public sealed class LifecycleTables(string? connectionString)
+/// <param name="options">Client options of the tables (e.g. a pipeline policy that counts requests); null: the SDK defaults.</param>
+public sealed class LifecycleTables(string? connectionString, TableClientOptions? options = null)
 {
     /// <summary>The connection string of the lifecycle tables: <c>Lifecycle:Tables:ConnectionString</c>, else the engine's.</summary>
     public static string? ConnectionString(IConfiguration configuration) =>
@@ -24,7 +25,7 @@ public sealed class LifecycleTables(string? connectionString)
         var cs = connectionString;
         if (string.IsNullOrWhiteSpace(cs))
             throw new InvalidOperationException("Durable:AzureStorage:ConnectionString is empty: the lifecycle tables need the storage account's connection string.");
-        _service ??= new TableServiceClient(cs);
+        _service ??= options is null ? new TableServiceClient(cs) : new TableServiceClient(cs, options);
         var table = _service.GetTableClient(name);
         await table.CreateIfNotExistsAsync();
         return table;

@@ -70,6 +70,14 @@ public sealed class LifecycleTableOptions
     public string Notifications { get; set; } = "Notifications";
     /// <summary>Daily SLA reports.</summary>
     public string SlaReports { get; set; } = "SlaReports";
+    /// <summary>Read model: one row per project (lists and filters).</summary>
+    public string Projects { get; set; } = "Projects";
+    /// <summary>Read model: one partition per project (items, timeline, escalations, summary).</summary>
+    public string ProjectDetails { get; set; } = "ProjectDetails";
+    /// <summary>Read model: open items by department and due date, with per-day counters (lists, SLA board, sweep).</summary>
+    public string DepartmentItems { get; set; } = "DepartmentItems";
+    /// <summary>Read model: escalations (partition <c>open</c> for the open ones, <c>all</c> for every one).</summary>
+    public string Escalations { get; set; } = "Escalations";
 }
 
 /// <summary>Notification outbox drain loop.</summary>

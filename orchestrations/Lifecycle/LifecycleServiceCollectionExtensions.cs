@@ -14,6 +14,7 @@ using Orchestrator.Orchestrations.Lifecycle.Activities;
 using Orchestrator.Orchestrations.Lifecycle.Orchestrators;
 using Orchestrator.Orchestrations.Lifecycle.Services;
 using Orchestrator.Orchestrations.Plan;
+using Orchestrator.Orchestrations.ReadModel;
 using Orchestrator.Orchestrations.Sla;
 
 namespace Orchestrator.Orchestrations.Lifecycle;
@@ -60,6 +61,9 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<NotificationDispatcher>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<NotificationDispatcher>());
 
+        services.TryAddSingleton(sp => new ReadModelTables(sp.GetRequiredService<LifecycleTables>(), sp.GetRequiredService<IOptions<LifecycleOptions>>()));
+        services.TryAddSingleton<ReadModelWriter>();
+        services.TryAddSingleton<ReadModelRebuilder>();
         services.TryAddSingleton<IProjectCommands, ProjectCommands>();
         services.TryAddSingleton<IProjectQueries, ProjectQueries>();
         services.TryAddSingleton<SlaSweepService>();
@@ -79,5 +83,6 @@ public static class LifecycleServiceCollectionExtensions
         registry.AddActivity<PublishCommitments>(LifecycleActivities.PublishCommitments);
         registry.AddActivity<Notify>(LifecycleActivities.Notify);
         registry.AddActivity<RecordCreditEvent>(LifecycleActivities.RecordCreditEvent);
+        registry.AddActivity<PublishProjectReadModel>(LifecycleActivities.PublishProjectReadModel);
     }
 }

@@ -16,13 +16,14 @@ public sealed class TableNotificationOutbox(LifecycleTables tables, string table
     public async Task EnqueueAsync(IReadOnlyList<NotificationRequest> notifications, DateTimeOffset now, CancellationToken ct = default)
     {
         var table = await tables.GetAsync(tableName);
-        foreach (var n in notifications)
+        // Notifications are independent (each keyed): a large batch (the daily sweep's reminders) goes out in parallel.
+        await Parallel.ForEachAsync(notifications, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (n, token) =>
         {
             var rk = LifecycleTables.Key(n.Key);
-            if ((await table.GetEntityIfExistsAsync<TableEntity>(Sent, rk, cancellationToken: ct)).HasValue) continue;
-            try { await table.AddEntityAsync(ToEntity(Pending, new OutboxNotification(n.Key, n.ProjectCode, n.Recipient, n.Kind, n.Subject, n.Body, now, null, 0, null)), ct); }
+            if ((await table.GetEntityIfExistsAsync<TableEntity>(Sent, rk, cancellationToken: token)).HasValue) return;
+            try { await table.AddEntityAsync(ToEntity(Pending, new OutboxNotification(n.Key, n.ProjectCode, n.Recipient, n.Kind, n.Subject, n.Body, now, null, 0, null)), token); }
             catch (RequestFailedException ex) when (ex.Status == 409) { }
-        }
+        });
     }
 
     public async Task<IReadOnlyList<OutboxNotification>> ListPendingAsync(int max, CancellationToken ct = default)

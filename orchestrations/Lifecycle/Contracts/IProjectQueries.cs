@@ -4,10 +4,10 @@ namespace Orchestrator.Orchestrations.Lifecycle;
 
 /// <summary>
 /// Read side of the lifecycle, for the HTTP layer and the dashboard (issue 5).
-/// Read model: the project orchestration's custom status (<see cref="ProjectStatus"/>) holds a copy of every
-/// item round's status, refreshed by <see cref="LifecycleEvents.ItemProgress"/> events; one instance read gives
-/// a whole project. SLA lights and due dates are computed at read time from the stored clocks with the domain
-/// calendar, so they are never stale. Lists query project instances by id prefix <c>project-</c> (paged by the engine).
+/// Read model (issue 10): Azure tables written by the project orchestration's publish activity (projects, project details,
+/// open items by department and due date, escalations); the orchestrations stay the source of truth and
+/// <see cref="ReadModel.ReadModelRebuilder"/> re-creates the tables from them. SLA lights and due dates are computed at read
+/// time from the stored clocks with the domain calendar, so they are never stale.
 /// </summary>
 public interface IProjectQueries
 {
@@ -22,6 +22,18 @@ public interface IProjectQueries
 
     /// <summary>Open items of a department (accepting decisions), most urgent first.</summary>
     Task<IReadOnlyList<DepartmentItemView>> ListDepartmentItemsAsync(string departmentCode, CancellationToken ct = default);
+
+    /// <summary>
+    /// A page of a department's open items in due order (most urgent first), for departments with many. The default pages
+    /// the full list in memory (for implementations without an index); the read model pages on the table.
+    /// </summary>
+    async Task<Page<DepartmentItemView>> ListDepartmentItemsPageAsync(string departmentCode, int pageSize, string? continuationToken, CancellationToken ct = default)
+    {
+        var all = await ListDepartmentItemsAsync(departmentCode, ct);
+        var skip = int.TryParse(continuationToken, out var n) ? n : 0;
+        var size = Math.Clamp(pageSize, 1, 1000);
+        return new Page<DepartmentItemView>(all.Skip(skip).Take(size).ToList(), skip + size < all.Count ? (skip + size).ToString() : null);
+    }
 
     /// <summary>The SLA board (红黄灯) at <paramref name="now"/>: green/yellow/red per department, due today and next working day.</summary>
     Task<SlaBoard> GetSlaBoardAsync(DateTimeOffset now, CancellationToken ct = default);

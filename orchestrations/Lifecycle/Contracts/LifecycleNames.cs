@@ -60,6 +60,9 @@ public static class LifecycleEvents
 
     /// <summary>Sent by the project (<see cref="JointMeetingMoot"/>): the escalated item was decided or superseded, or the project ended; the meeting ends as Moot. Internal.</summary>
     public const string JointMeetingMoot = "JointMeetingMoot";
+
+    /// <summary>Raised by the read-model rebuild (<see cref="ReadModel.ReadModelRebuilder"/>): the project publishes its whole state again, under a new version. Ops.</summary>
+    public const string RepublishReadModel = "RepublishReadModel";
 }
 
 /// <summary>Activity names (registered under the class name).</summary>
@@ -71,5 +74,7 @@ public static class LifecycleActivities
     public const string PublishCommitments = "PublishCommitments";
     public const string Notify = "Notify";
     public const string RecordCreditEvent = "RecordCreditEvent";
+    /// <summary>Writes what changed in a project since its last publish to the read model (Azure tables), idempotently by version.</summary>
+    public const string PublishProjectReadModel = "PublishProjectReadModel";
     public const string LoadLifecycleRules = "LoadLifecycleRules";
 }

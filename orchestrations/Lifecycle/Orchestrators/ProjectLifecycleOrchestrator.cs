@@ -81,14 +81,14 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
                 new EnterpriseInfo(Req.Uscc, Req.EnterpriseName, null, null, false, false, []),
                 ProjectPhase.Filing, 0, input.FiledAt, Req.LandRightsHeld, false, "", [], [], [], [], [], now, null, null);
             Timeline("filing-received", $"Filing received for {Req.ProjectName} ({Code}) from {Req.EnterpriseName}", actor: Req.Actor);
-            ctx.SetCustomStatus(ProjectStatusWire.Encode(_p));
+            ctx.SetCustomStatus(CustomStatus());
 
             // 1. Identifiers (pure domain checks; the command side checked already, this guards direct starts).
             var errors = new List<string>();
             if (!ProjectCode.TryParse(Req.ProjectCode, out _, out var codeError)) errors.Add(codeError!);
             var uscc = UnifiedSocialCreditCode.Validate(Req.Uscc, UsccValidationMode.LegacyRecord);
             if (!uscc.IsValid) errors.Add(uscc.ErrorMessage);
-            if (errors.Count > 0) return Close("Invalid filing: " + string.Join("; ", errors));
+            if (errors.Count > 0) return await CloseAsync("Invalid filing: " + string.Join("; ", errors));
 
             // The rules (calendar, limits) this project decides on, recorded in its history and handed to every child.
             o = await ctx.CallActivityAsync<LifecycleRules>(LifecycleActivities.LoadLifecycleRules, Code, Retry);
@@ -97,7 +97,7 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
             // 2. Credit (信用), through the registry.
             EnterpriseCredit credit;
             try { credit = await ctx.CallActivityAsync<EnterpriseCredit>(LifecycleActivities.FetchCredit, Req.Uscc, Retry); }
-            catch (TaskFailedException ex) { return Close($"Credit could not be fetched: {ex.FailureDetails?.ErrorMessage ?? ex.Message}"); }
+            catch (TaskFailedException ex) { return await CloseAsync($"Credit could not be fetched: {ex.FailureDetails?.ErrorMessage ?? ex.Message}"); }
             _p = _p with
             {
                 Enterprise = new EnterpriseInfo(Req.Uscc, Req.EnterpriseName, credit.Grade, credit.Score, credit.HasDishonestyRecord, credit.HasPriorFalseCommitment,
@@ -106,7 +106,7 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
 
             // 3. The approval map (一张图).
             try { _plan = await ctx.CallActivityAsync<ApprovalPlan>(LifecycleActivities.BuildApprovalPlan, new BuildPlanInput(Req, credit, input.FiledAt)); }
-            catch (TaskFailedException ex) { return Close($"The approval map could not be made: {ex.FailureDetails?.ErrorMessage ?? ex.Message}"); }
+            catch (TaskFailedException ex) { return await CloseAsync($"The approval map could not be made: {ex.FailureDetails?.ErrorMessage ?? ex.Message}"); }
             _simulatedAllowed = !Req.LandRightsHeld && (Req.SimulatedApproval?.IsMet ?? false) && _plan.Items.Any(i => i.Mode == HandlingMode.Simulated);
             _p = _p with { CatalogVersion = _plan.CatalogVersion, SimulatedApproval = _simulatedAllowed };
             foreach (var item in _plan.Items) _slots.Add(new Slot(item, false));
@@ -138,7 +138,7 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
             {
                 StartReady();
                 if (await CheckEndAsync() is { } end) return end;
-                Publish();
+                await PublishAsync();
 
                 var tasks = new List<Task>();
                 tasks.AddRange(_slots.Where(s => s.Task is not null).Select(s => (Task)s.Task!));
@@ -149,7 +149,8 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
                 var finished = Wait<ConstructionFinished>(LifecycleEvents.ConstructionFinished);
                 var sweep = Wait<EscalateOverdue>(LifecycleEvents.EscalateOverdue);
                 var meeting = Wait<JointMeetingStatus>(LifecycleEvents.EscalationProgress);
-                tasks.AddRange([progress, land, change, finished, sweep, meeting]);
+                var republish = Wait<string>(LifecycleEvents.RepublishReadModel);
+                tasks.AddRange([progress, land, change, finished, sweep, meeting, republish]);
 
                 var winner = await Task.WhenAny(tasks);
                 if (winner == progress) { _waits.Remove(LifecycleEvents.ItemProgress); if (FirstTime(progress.Result.EventId)) await OnProgressAsync(progress.Result); }
@@ -158,6 +159,7 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
                 else if (winner == finished) { _waits.Remove(LifecycleEvents.ConstructionFinished); if (FirstTime(LifecycleEvents.ConstructionFinished, finished.Result.IdempotencyKey)) OnConstructionFinished(finished.Result); }
                 else if (winner == sweep) { _waits.Remove(LifecycleEvents.EscalateOverdue); if (FirstTime(LifecycleEvents.EscalateOverdue, sweep.Result.IdempotencyKey)) OnSweepEscalation(sweep.Result); }
                 else if (winner == meeting) { _waits.Remove(LifecycleEvents.EscalationProgress); OnMeetingProgress(meeting.Result); }
+                else if (winner == republish) { _waits.Remove(LifecycleEvents.RepublishReadModel); ForgetPublished(); }
                 else if (_slots.FirstOrDefault(s => s.Task == winner) is { } slot) await OnRoundEndedAsync(slot);
                 else if (_meetings.FirstOrDefault(m => m.Value == winner) is { Value: not null } m) await OnMeetingEndedAsync(m.Key, m.Value);
             }
@@ -529,7 +531,7 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
                 var reasons = rejected.Status!.Decisions.LastOrDefault(d => d.Kind == DecisionKind.Reject)?.Reasons ?? [];
                 var what = rejected.Item.JointAcceptance ? "failed joint acceptance" : "was rejected (不予许可)";
                 await WithdrawRunningAsync($"{rejected.Item.Code} {what}");
-                return Close($"{rejected.Item.Code} {what}: {string.Join("; ", reasons)}");
+                return await CloseAsync($"{rejected.Item.Code} {what}: {string.Join("; ", reasons)}");
             }
             if (_sharedDue is null) return null;
             var acceptance = AcceptanceSlots.ToList();
@@ -545,7 +547,7 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
             EndOpenMeetings("Project completed");
             Timeline("completed", "Joint acceptance passed: the project is complete (竣工验收备案)");
             await ctx.CallActivityAsync(LifecycleActivities.Notify, new[] { Note($"enterprise:{Req.Uscc}", "completed", $"{Req.ProjectName} ({Code}) is complete.") }, Retry);
-            Publish();
+            await PublishAsync();
             return _p;
         }
 
@@ -556,12 +558,12 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
             await Task.CompletedTask;
         }
 
-        private ProjectStatus Close(string reason)
+        private async Task<ProjectStatus> CloseAsync(string reason)
         {
             _p = _p with { Phase = ProjectPhase.Closed, ClosedReason = reason, CompletedAt = Now };
             EndOpenMeetings($"Project closed: {reason}");
             Timeline("closed", reason);
-            Publish();
+            await PublishAsync();
             return _p;
         }
 
@@ -620,7 +622,21 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
             return (Task<T>)t;
         }
 
-        private void Publish()
+        // ---- read model ----
+
+        private long _version;
+        private int _publishedTimeline;
+        private object? _publishedHead;
+        private string? _publishedRow;
+        private readonly Dictionary<string, (ItemStatus Status, string? DueKey, bool Escalated)> _published = new();
+        private readonly Dictionary<int, EscalationRecord> _publishedEscalations = new();
+
+        /// <summary>
+        /// Publishes what changed since the previous publish to the read model (activity <see cref="LifecycleActivities.PublishProjectReadModel"/>)
+        /// under the next version, and sets the small custom status. Nothing changed: no activity, no new version. Deterministic:
+        /// the comparison uses only orchestration state, so a replay schedules the same publishes with the same versions.
+        /// </summary>
+        private async Task PublishAsync()
         {
             var items = _slots.Where(s => s.Status is not null).Select(s => s.Status!).ToList();
             var stage = ApprovalSlots.Concat(AcceptanceSlots).Where(s => !s.Done).Select(s => s.Item.Stage).DefaultIfEmpty(_plan?.Stages.Max(s => s.Number) ?? 0).Min();
@@ -632,9 +648,66 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
                 _ when ApprovalSlots.All(s => s.Done || s.Item.Code == o.ConstructionPermitItem) && !_p.LandRightsHeld && ApprovalSlots.Any(s => s.State == ItemState.SimulatedOpinion) => ProjectPhase.AwaitingLandRights,
                 _ => ProjectPhase.InApproval,
             };
-            _p = _p with { Items = items, CurrentStage = stage, Phase = phase, UpdatedAt = Now };
-            ctx.SetCustomStatus(ProjectStatusWire.Encode(_p));
+            _p = _p with { Items = items, CurrentStage = stage, Phase = phase };
+            var ended = phase is ProjectPhase.Completed or ProjectPhase.Closed;
+
+            var changes = new List<ReadModel.ItemChange>();
+            for (var n = 0; n < _slots.Count; n++)
+            {
+                var slot = _slots[n];
+                if (slot.Status is not { } status) continue;
+                var slotKey = slot.Verification ? slot.Item.Code + "|verify" : slot.Item.Code;
+                // An ended project leaves the department index entirely (its rounds are withdrawn; nobody decides them any more).
+                var due = ended ? null : ReadModel.ReadModelKeys.DueKey(status, calc);
+                var escalated = _p.Escalations.Any(e => e.State == EscalationState.Open && e.ItemCodes.Contains(slot.Item.Code));
+                _published.TryGetValue(slotKey, out var prev);
+                if (prev.Status is not null && prev.Status.InstanceId != status.InstanceId)
+                {
+                    // A new round replaced the slot's previous one: that round leaves the index.
+                    if (prev.DueKey is not null) changes.Add(new ReadModel.ItemChange(slotKey, n, prev.Status, null, prev.DueKey, false, IndexOnly: true));
+                    prev = default;
+                }
+                if (prev.Status is not null && prev.Status.Sequence == status.Sequence && prev.Status.State == status.State && prev.DueKey == due && prev.Escalated == escalated) continue;
+                changes.Add(new ReadModel.ItemChange(slotKey, n, status, due, prev.DueKey, escalated));
+                _published[slotKey] = (status, due, escalated);
+            }
+            var escalations = _p.Escalations.Where(e => !_publishedEscalations.TryGetValue(e.Sequence, out var before) || !ReferenceEquals(before, e)).ToList();
+            var head = (_p.Phase, _p.CurrentStage, _p.Enterprise, _p.Commitments, _p.CreditEvents, _p.LandRightsHeld, _p.SimulatedApproval, _p.CatalogVersion, _p.CompletedAt, _p.ClosedReason);
+            if (changes.Count == 0 && escalations.Count == 0 && _publishedTimeline == _p.Timeline.Count && Equals(_publishedHead, head)) return;
+
+            _version++;
+            _p = _p with { UpdatedAt = Now };
+            var open = ended ? [] : _slots.Where(s => s.Open).ToList();
+            var update = new ReadModel.ReadModelUpdate(_version, _p with { Items = [], Timeline = [], Escalations = [] }, Req.ZoneCode,
+                open.Select(s => ItemSla.EffectiveDue(s.Status!, calc).DueAt).OfType<DateTimeOffset>().ToList(), open.Count,
+                open.Select(s => s.Item.DepartmentCode).Distinct().ToList(), _p.Escalations.Count(e => e.State == EscalationState.Open),
+                changes, _publishedTimeline, _p.Timeline.Skip(_publishedTimeline).ToList(), escalations);
+            // The project row's columns (what lists filter on): unchanged, the writer skips the row.
+            var row = string.Join(";", update.Head.Phase, update.Head.CurrentStage, update.OpenItems, update.OpenEscalations, string.Join(",", update.OpenDepartments),
+                string.Join(",", update.OpenDues.Select(d => d.UtcTicks)), update.Head.Enterprise.Name);
+            update = update with { ProjectRowChanged = row != _publishedRow };
+            await ctx.CallActivityAsync<bool>(LifecycleActivities.PublishProjectReadModel, update, Retry);
+            _publishedTimeline = _p.Timeline.Count;
+            _publishedHead = head;
+            _publishedRow = row;
+            foreach (var e in escalations) _publishedEscalations[e.Sequence] = e;
+            ctx.SetCustomStatus(CustomStatus());
         }
+
+        /// <summary>The next publish sends everything (the read-model rebuild asked for it): rows are rewritten at the project's current keys.</summary>
+        private void ForgetPublished()
+        {
+            _published.Clear();
+            _publishedEscalations.Clear();
+            _publishedTimeline = 0;
+            _publishedHead = null;
+            _publishedRow = null;
+        }
+
+        private ProjectCustomStatus CustomStatus() => new(Code, _p.Phase, _p.CurrentStage, _version, _p.LandRightsHeld,
+            _slots.Count(s => s.Open), _p.Escalations.Count(e => e.State == EscalationState.Open), _p.Timeline.Count,
+            _slots.Where(s => s.Status is not null).Select(s => new RoundRef(s.Item.Code, s.Status!.InstanceId, s.Status.Round, s.Status.Purpose, s.Status.State)).ToList(),
+            Now);
 
         private void Timeline(string kind, string text, string? itemCode = null, Actor? actor = null) =>
             _p = _p with { Timeline = [.. _p.Timeline, new TimelineEntry(Now, kind, text, itemCode, actor)] };

@@ -120,7 +120,7 @@ public sealed class ProjectCommands(DurableTaskClient client, ICreditRegistry cr
         if (string.IsNullOrWhiteSpace(change.IdempotencyKey)) return Invalid("idempotencyKey", "required");
         var (project, error) = await RunningProjectAsync(projectCode, ct);
         if (project is null) return error!;
-        var unknown = change.AffectedItems.Where(c => project.Items.All(i => i.Item.Code != c)).ToList();
+        var unknown = change.AffectedItems.Where(c => project.Rounds.All(i => i.ItemCode != c)).ToList();
         if (unknown.Count > 0) return Invalid("affectedItems", $"not items of this project: {string.Join(", ", unknown)}");
         return await RaiseAsync(InstanceIds.Project(projectCode), LifecycleEvents.MaterialChange, change, null,
             $"Material change recorded: {string.Join(", ", change.AffectedItems)} go back through approval.", ct);
@@ -157,12 +157,12 @@ public sealed class ProjectCommands(DurableTaskClient client, ICreditRegistry cr
 
     // ---- helpers ----
 
-    private async Task<(ProjectStatus? Status, CommandResult? Error)> RunningProjectAsync(string projectCode, CancellationToken ct)
+    private async Task<(ProjectCustomStatus? Status, CommandResult? Error)> RunningProjectAsync(string projectCode, CancellationToken ct)
     {
         if (!InstanceIds.IsSafe(projectCode)) return (null, CommandResult.NotFound($"Project {projectCode} is not filed."));
         var m = await client.GetInstanceAsync(InstanceIds.Project(projectCode), cancellation: ct);
         if (m is null) return (null, CommandResult.NotFound($"Project {projectCode} is not filed."));
-        var status = ProjectStatusWire.Read(m);
+        var status = m.ReadCustomStatusAs<ProjectCustomStatus>();
         if (!m.IsRunning || status is null || status.Phase is ProjectPhase.Completed or ProjectPhase.Closed)
             return (null, new CommandResult(CommandOutcome.NotOpen, m.InstanceId, null, $"Project {projectCode} is {(status?.Phase.ToString() ?? m.RuntimeStatus.ToString())}."));
         return (status, null);
@@ -173,16 +173,25 @@ public sealed class ProjectCommands(DurableTaskClient client, ICreditRegistry cr
     {
         if (!InstanceIds.IsSafe(projectCode) || !InstanceIds.IsSafe(itemCode)) return (null, CommandResult.NotFound("No such project or item."));
         var m = await client.GetInstanceAsync(InstanceIds.Project(projectCode), cancellation: ct);
-        var project = m is null ? null : ProjectStatusWire.Read(m);
+        // The project's custom status names the rounds (the small ProjectCustomStatus); each round's own status is the truth.
+        var project = m?.ReadCustomStatusAs<ProjectCustomStatus>();
         if (project is null) return (null, CommandResult.NotFound($"Project {projectCode} is not filed."));
-        var rounds = project.Items.Where(i => i.Item.Code == itemCode).ToList();
+        var rounds = project.Rounds.Where(i => i.ItemCode == itemCode).OrderByDescending(r => r.Round).ToList();
         if (rounds.Count == 0) return (null, CommandResult.NotFound($"{itemCode} is not an item of project {projectCode} (or has not started)."));
-        var snapshot = rounds.FirstOrDefault(open) ?? rounds.MaxBy(r => r.Round)!;
-        var round = await client.GetInstanceAsync(snapshot.InstanceId, cancellation: ct);
-        var current = round?.ReadCustomStatusAs<ItemStatus>() ?? round?.ReadOutputAs<ItemStatus>() ?? snapshot;
-        if (round is not null && !round.IsRunning && ItemStates.IsOpen(current.State))
-            current = current with { State = ItemState.Superseded }; // ended without a final state (terminated)
-        return (current, null);
+        ItemStatus? latest = null;
+        foreach (var r in rounds)
+        {
+            var round = await client.GetInstanceAsync(r.InstanceId, getInputsAndOutputs: true, cancellation: ct);
+            var current = round?.ReadCustomStatusAs<ItemStatus>() ?? round?.ReadOutputAs<ItemStatus>();
+            if (current is null) continue; // scheduled, not started yet
+            if (round is not null && !round.IsRunning && ItemStates.IsOpen(current.State))
+                current = current with { State = ItemState.Superseded }; // ended without a final state (terminated)
+            if (open(current)) return (current, null);
+            latest ??= current;
+        }
+        if (latest is not null) return (latest, null);
+        var pending = rounds[0]; // the round is scheduled and has not reported yet
+        return (null, new CommandResult(CommandOutcome.NotOpen, pending.InstanceId, pending.State, $"{itemCode} is {pending.State}: it does not accept this yet."));
     }
 
     private async Task<CommandResult> RaiseAsync(string instanceId, string eventName, object payload, ItemState? state, string message, CancellationToken ct)

@@ -133,6 +133,10 @@ internal sealed class LifecycleTestHost : IAsyncDisposable
             ["Lifecycle:Tables:EnterpriseCredit"] = hub + "Credit",
             ["Lifecycle:Tables:Notifications"] = hub + "Notifications",
             ["Lifecycle:Tables:SlaReports"] = hub + "SlaReports",
+            ["Lifecycle:Tables:Projects"] = hub + "Projects",
+            ["Lifecycle:Tables:ProjectDetails"] = hub + "ProjectDetails",
+            ["Lifecycle:Tables:DepartmentItems"] = hub + "DepartmentItems",
+            ["Lifecycle:Tables:Escalations"] = hub + "Escalations",
             // Domain time: about a real second at the default speed, so the drain loop does not hammer Azurite.
             ["Lifecycle:Notifications:DrainInterval"] = "06:00:00",
         };
