@@ -1,3 +1,4 @@
+using Orchestrator.Orchestrations.ReadModel;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Orchestrations.Credit;
@@ -62,6 +63,10 @@ public static class LifecycleActivityFunctions
     [Function(LifecycleActivities.RecordCreditEvent)]
     public static Task<CreditScoreChange> RecordCreditEventActivity([ActivityTrigger] CreditEventInput input, FunctionContext context) =>
         Run<RecordCreditEvent, CreditEventInput, CreditScoreChange>(context, LifecycleActivities.RecordCreditEvent, input);
+
+    [Function(LifecycleActivities.PublishProjectReadModel)]
+    public static Task<bool> PublishProjectReadModelActivity([ActivityTrigger] ReadModelUpdate input, FunctionContext context) =>
+        Run<PublishProjectReadModel, ReadModelUpdate, bool>(context, LifecycleActivities.PublishProjectReadModel, input);
 
     internal static Task<TOut> Run<TActivity, TIn, TOut>(FunctionContext context, string name, TIn input)
         where TActivity : TaskActivity<TIn, TOut>

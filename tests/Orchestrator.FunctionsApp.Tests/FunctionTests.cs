@@ -143,11 +143,14 @@ public sealed class FunctionTests : IDisposable
     [Fact]
     public async Task Reading_an_unknown_project_answers_404_problem_json()
     {
-        _host.Client.Setup(c => c.GetInstancesAsync(ProjectId, It.IsAny<bool>(), It.IsAny<CancellationToken>())).ReturnsAsync((OrchestrationMetadata?)null);
-        var request = _host.Request("GET", $"/api/projects/{ProjectCode}", FunctionTestHost.ViewerKey);
+        // Project reads come from the read model (IProjectQueries over Azure tables): the seam is the query service here.
+        var queries = new Mock<IProjectQueries>();
+        queries.Setup(q => q.GetProjectAsync(ProjectCode, It.IsAny<CancellationToken>())).ReturnsAsync((ProjectView?)null);
+        using var host = new FunctionTestHost(services: s => s.AddSingleton(queries.Object));
+        var request = host.Request("GET", $"/api/projects/{ProjectCode}", FunctionTestHost.ViewerKey);
 
         var (status, body) = await FunctionTestHost.AnswerAsync(request,
-            await ProjectsFunctions.GetProject(request, ProjectCode, _host.Client.Object, _host.Context("GetProject")));
+            await ProjectsFunctions.GetProject(request, ProjectCode, host.Client.Object, host.Context("GetProject")));
 
         Assert.Equal(404, status);
         Assert.Contains("urn:orchestrator:problem:", body);
@@ -207,17 +210,15 @@ public sealed class FunctionTests : IDisposable
             ["item"] = new JsonObject { ["code"] = ItemCode, ["departmentCode"] = "HCD", ["stage"] = 3, ["prerequisites"] = new JsonArray() },
             ["missingMaterials"] = new JsonArray(), ["decisions"] = new JsonArray(), ["ignored"] = new JsonArray(),
         };
-        var project = new JsonObject
-        {
-            ["projectCode"] = ProjectCode, ["projectName"] = "p", ["catalogVersion"] = "test", ["items"] = new JsonArray(item),
-            ["commitments"] = new JsonArray(), ["escalations"] = new JsonArray(), ["creditEvents"] = new JsonArray(), ["timeline"] = new JsonArray(),
-        };
-        var status = project.Deserialize<ProjectStatus>(DomainJson.Wire)!;
+        var itemStatus = item.Deserialize<ItemStatus>(DomainJson.Wire)!;
+        // The project's small custom status names its rounds; the round's own custom status is the item's truth.
+        var status = new ProjectCustomStatus(ProjectCode, ProjectPhase.InApproval, 3, 1, true, 1, 0, 0,
+            [new RoundRef(ItemCode, ItemId, 1, ItemRoundPurpose.Approval, ItemState.UnderReview)], DateTimeOffset.UtcNow);
         var converter = new JsonDataConverter(DomainJson.Wire);
         _host.Client.Setup(c => c.GetInstancesAsync(ProjectId, It.IsAny<bool>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(Running(LifecycleOrchestrators.Project, ProjectId, converter.Serialize(ProjectStatusWire.Encode(status)), converter));
+            .ReturnsAsync(Running(LifecycleOrchestrators.Project, ProjectId, converter.Serialize(status), converter));
         _host.Client.Setup(c => c.GetInstancesAsync(ItemId, It.IsAny<bool>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(Running(LifecycleOrchestrators.Item, ItemId, null, converter));
+            .ReturnsAsync(Running(LifecycleOrchestrators.Item, ItemId, converter.Serialize(itemStatus), converter));
         _host.Client.Setup(c => c.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()))
             .Returns(Task.CompletedTask);
     }
