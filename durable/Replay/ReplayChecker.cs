@@ -154,7 +154,7 @@ public sealed class ReplayChecker
             || (failed.Details?.Contains(nameof(NonDeterministicOrchestrationException)) ?? false);
         if (!nonDeterministic && history.Any(e => e is ExecutionCompletedEvent { OrchestrationStatus: OrchestrationStatus.Failed }))
             return new ReplayResult(instanceId, name, version, false); // it failed then too
-        return Diverged(nonDeterministic ? failed.Result : $"The replay fails the orchestration: {failed.FailureDetails?.ErrorMessage ?? failed.Result}");
+        return Diverged(nonDeterministic ? failed.Result ?? failed.FailureDetails?.ErrorMessage ?? "non-deterministic replay" : $"The replay fails the orchestration: {failed.FailureDetails?.ErrorMessage ?? failed.Result}");
 
         ReplayResult Diverged(string message)
         {

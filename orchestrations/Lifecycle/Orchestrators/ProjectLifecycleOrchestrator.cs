@@ -686,12 +686,14 @@ public sealed class ProjectLifecycleOrchestrator : TaskOrchestrator<ProjectInput
             var row = string.Join(";", update.Head.Phase, update.Head.CurrentStage, update.OpenItems, update.OpenEscalations, string.Join(",", update.OpenDepartments),
                 string.Join(",", update.OpenDues.Select(d => d.UtcTicks)), update.Head.Enterprise.Name);
             update = update with { ProjectRowChanged = row != _publishedRow };
+            // The custom status commits with the episode that schedules the publish, so it is never behind the read model:
+            // a command that checks it (ProjectCommands) sees at least what a reader of the read model saw.
+            ctx.SetCustomStatus(CustomStatus());
             await ctx.CallActivityAsync<bool>(LifecycleActivities.PublishProjectReadModel, update, Retry);
             _publishedTimeline = _p.Timeline.Count;
             _publishedHead = head;
             _publishedRow = row;
             foreach (var e in escalations) _publishedEscalations[e.Sequence] = e;
-            ctx.SetCustomStatus(CustomStatus());
         }
 
         /// <summary>The next publish sends everything (the read-model rebuild asked for it): rows are rewritten at the project's current keys.</summary>
