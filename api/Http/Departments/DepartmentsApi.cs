@@ -26,6 +26,9 @@ public sealed record DecisionBody
     public string? Note { get; init; }
 }
 
+/// <summary>A page of a department's open items, most urgent first; pass <see cref="ContinuationToken"/> back (or follow <see cref="Next"/>) for the next page.</summary>
+public sealed record DepartmentItemsAnswer(IReadOnlyList<DepartmentItemView> Items, string? ContinuationToken, string? Next);
+
 /// <summary>
 /// The department API under /api/departments/{departmentCode}: its open items, and decisions on them. A department
 /// key is bound to one department code; ops may act for any department, viewer may read.
@@ -42,8 +45,8 @@ public static class DepartmentsApi
 
         department.MapGet("/items", ListItemsAsync)
             .WithName("ListDepartmentItems")
-            .WithSummary("The department's open items (accepting decisions) with their deadlines, most urgent first")
-            .Produces<IReadOnlyList<DepartmentItemView>>()
+            .WithSummary("The department's open items (accepting decisions) with their deadlines, most urgent first, paged (pageSize, continuationToken)")
+            .Produces<DepartmentItemsAnswer>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
@@ -66,8 +69,19 @@ public static class DepartmentsApi
     internal static async Task<IResult> ListItemsAsync(string departmentCode, HttpContext context, [FromServices] IProjectQueries queries, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        if (!Codes.CheckDepartmentCode(departmentCode, context.RequestServices.GetService<ApprovalCatalog>(), errors)) return errors.ToProblem();
-        return TypedResults.Ok(await queries.ListDepartmentItemsAsync(departmentCode, ct));
+        Codes.CheckDepartmentCode(departmentCode, context.RequestServices.GetService<ApprovalCatalog>(), errors);
+        var (pageSize, token) = Paging.Read(context, errors);
+        if (errors.Any) return errors.ToProblem();
+        Page<DepartmentItemView> page;
+        try
+        {
+            page = await queries.ListDepartmentItemsPageAsync(departmentCode, pageSize, token, ct);
+        }
+        catch (FormatException ex)
+        {
+            return Paging.TokenRefused(ex);
+        }
+        return TypedResults.Ok(new DepartmentItemsAnswer(page.Items, page.ContinuationToken, Paging.NextLink(context, page.ContinuationToken)));
     }
 
     internal static async Task<IResult> RecordDecisionAsync(string departmentCode, string projectCode, string itemCode, HttpContext context,

@@ -95,36 +95,20 @@ internal static class ProjectReadEndpoints
         if (TryInstant(q["filedTo"], "filedTo", endOfDay: true, errors, out var to)) query = query with { FiledTo = to };
         if (query.FiledFrom is { } f && query.FiledTo is { } t && f > t) errors.Add("filedTo", "Must not be before filedFrom.");
 
-        var max = options.Value.MaxPageSize;
-        var pageSize = options.Value.DefaultPageSize;
-        if (q.TryGetValue("pageSize", out var sizeRaw) && !string.IsNullOrEmpty(sizeRaw))
-        {
-            if (!int.TryParse(sizeRaw, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize < 1 || pageSize > max)
-                errors.Add("pageSize", $"'{sizeRaw}' is not a page size; use 1 to {max} (setting Api:MaxPageSize).");
-        }
-        var token = q["continuationToken"].FirstOrDefault();
-        if (token is { Length: > 4096 }) errors.Add("continuationToken", "Too long; pass back the token a previous page returned.");
+        var (pageSize, token) = Paging.Read(q, options.Value, errors);
         if (errors.Any) return errors.ToProblem();
 
-        query = query with { PageSize = pageSize, ContinuationToken = string.IsNullOrEmpty(token) ? null : token };
+        query = query with { PageSize = pageSize, ContinuationToken = token };
         Page<ProjectSummary> page;
         try
         {
             page = await queries.ListProjectsAsync(query, ct);
         }
-        catch (FormatException)
+        catch (FormatException ex)
         {
-            return ApiProblems.Field("continuationToken", "Not a token this service issued; pass back the continuationToken of the previous page, or omit it for the first page.");
+            return Paging.TokenRefused(ex);
         }
-        string? next = null;
-        if (page.ContinuationToken is not null)
-        {
-            var parameters = context.Request.Query
-                .Where(kv => kv.Key != "continuationToken")
-                .SelectMany(kv => kv.Value.Select(v => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(v ?? "")}"))
-                .Append($"continuationToken={Uri.EscapeDataString(page.ContinuationToken)}");
-            next = $"{ProjectsApi.RoutePrefix}?{string.Join('&', parameters)}";
-        }
+        var next = Paging.NextLink(context, page.ContinuationToken);
         return TypedResults.Ok(new ProjectListAnswer(page.Items, page.ContinuationToken, next));
     }
 

@@ -18,6 +18,7 @@ public interface IProjectQueries
     Task<ApprovalPlan?> GetPlanAsync(string projectCode, CancellationToken ct = default);
 
     /// <summary>Projects matching the filters, paged.</summary>
+    /// <exception cref="FormatException">The continuation token was not issued for this list.</exception>
     Task<Page<ProjectSummary>> ListProjectsAsync(ProjectListQuery query, CancellationToken ct = default);
 
     /// <summary>Open items of a department (accepting decisions), most urgent first.</summary>
@@ -27,10 +28,13 @@ public interface IProjectQueries
     /// A page of a department's open items in due order (most urgent first), for departments with many. The default pages
     /// the full list in memory (for implementations without an index); the read model pages on the table.
     /// </summary>
+    /// <exception cref="FormatException">The continuation token was not issued for this list.</exception>
     async Task<Page<DepartmentItemView>> ListDepartmentItemsPageAsync(string departmentCode, int pageSize, string? continuationToken, CancellationToken ct = default)
     {
         var all = await ListDepartmentItemsAsync(departmentCode, ct);
-        var skip = int.TryParse(continuationToken, out var n) ? n : 0;
+        var skip = 0;
+        if (continuationToken is not null && (!int.TryParse(continuationToken, out skip) || skip < 0))
+            throw new FormatException("Not a continuation token of this list.");
         var size = Math.Clamp(pageSize, 1, 1000);
         return new Page<DepartmentItemView>(all.Skip(skip).Take(size).ToList(), skip + size < all.Count ? (skip + size).ToString() : null);
     }

@@ -92,7 +92,7 @@ public sealed class ProjectQueries(ReadModelTables tables, DurableTaskClient cli
         var table = await tables.ProjectsAsync();
         var size = Math.Clamp(query.PageSize, 1, 500);
         var filter = filters.Count == 0 ? null : string.Join(" and ", filters.Select(f => $"({f})"));
-        await foreach (var page in table.QueryAsync<TableEntity>(filter, size, cancellationToken: ct).AsPages(query.ContinuationToken, size))
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, size, cancellationToken: ct).AsPages(PageTokens.Unwrap(ProjectsList, query.ContinuationToken), size))
         {
             var list = new List<ProjectSummary>();
             foreach (var e in page.Values)
@@ -100,7 +100,7 @@ public sealed class ProjectQueries(ReadModelTables tables, DurableTaskClient cli
                 if (query.DepartmentCode is { } dept && !(e.GetString("Departments") ?? "").Contains($"|{dept}|", StringComparison.OrdinalIgnoreCase)) continue;
                 list.Add(ToSummary(e, bands));
             }
-            return new Page<ProjectSummary>(list, page.ContinuationToken);
+            return new Page<ProjectSummary>(list, PageTokens.Wrap(ProjectsList, page.ContinuationToken));
         }
         return new Page<ProjectSummary>([], null);
     }
@@ -123,6 +123,9 @@ public sealed class ProjectQueries(ReadModelTables tables, DurableTaskClient cli
         return result.OrderByDescending(r => r.Item.Light).ThenBy(r => r.Item.Due?.DueAtUtc ?? DateTimeOffset.MaxValue).ToList();
     }
 
+    private const string ProjectsList = "projects";
+    private static string DepartmentList(string departmentCode) => "department-items/" + departmentCode;
+
     /// <summary>A page of a department's open items in due order (the most urgent first; paused clocks last).</summary>
     public async Task<Page<DepartmentItemView>> ListDepartmentItemsPageAsync(string departmentCode, int pageSize, string? continuationToken, CancellationToken ct = default)
     {
@@ -130,8 +133,9 @@ public sealed class ProjectQueries(ReadModelTables tables, DurableTaskClient cli
         var table = await tables.DepartmentItemsAsync();
         var size = Math.Clamp(pageSize, 1, 1000);
         var filter = RangeFilter(departmentCode, ReadModelKeys.DepartmentItemPrefix, ReadModelKeys.End(ReadModelKeys.DepartmentItemPrefix));
-        await foreach (var page in table.QueryAsync<TableEntity>(filter, size, cancellationToken: ct).AsPages(continuationToken, size))
-            return new Page<DepartmentItemView>(page.Values.Select(e => ToDepartmentItem(e, now)).ToList(), page.ContinuationToken);
+        var list = DepartmentList(departmentCode);
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, size, cancellationToken: ct).AsPages(PageTokens.Unwrap(list, continuationToken), size))
+            return new Page<DepartmentItemView>(page.Values.Select(e => ToDepartmentItem(e, now)).ToList(), PageTokens.Wrap(list, page.ContinuationToken));
         return new Page<DepartmentItemView>([], null);
     }
 

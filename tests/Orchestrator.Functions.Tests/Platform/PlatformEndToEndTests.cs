@@ -240,13 +240,38 @@ public sealed class PlatformEndToEndTests(LifecycleHostFixture fixture) : IClass
         }
 
         using var nrb = Host.Client(PlatformKeys.Of("NRB"));
+        List<JsonNode?> items;
         using (var r = await nrb.GetAsync("/api/departments/NRB/items"))
         {
-            var items = (await r.ReadJsonAsync()).AsArray();
-            Assert.True(r.StatusCode == HttpStatusCode.OK);
+            var answer = await r.ReadJsonAsync();
+            Assert.True(r.StatusCode == HttpStatusCode.OK, answer.ToJsonString());
+            items = answer["items"]!.AsArray().ToList();
             foreach (var code in codes) Assert.Contains(items, i => (string?)i!["projectCode"] == code && (string?)i["item"]!["departmentCode"] == "NRB");
             Assert.All(items, i => Assert.NotNull(i!["item"]!["due"]));
         }
+
+        // Paged on the read model's index: one item per page, following next, gives the same items in the same (due) order.
+        var paged = new List<string>();
+        string? link = "/api/departments/NRB/items?pageSize=1";
+        string? token = null;
+        while (link is not null && paged.Count <= items.Count)
+        {
+            using var r = await nrb.GetAsync(link);
+            var answer = await r.ReadJsonAsync();
+            Assert.True(r.StatusCode == HttpStatusCode.OK, answer.ToJsonString());
+            paged.AddRange(answer["items"]!.AsArray().Select(i => (string)i!["item"]!["instanceId"]!));
+            link = (string?)answer["next"];
+            token ??= (string?)answer["continuationToken"];
+        }
+        Assert.Equal(items.Select(i => (string)i!["item"]!["instanceId"]!), paged);
+        Assert.NotNull(token);
+
+        // A token that is not ours, or one of another department's list, is refused naming the parameter.
+        using (var r = await nrb.GetAsync("/api/departments/NRB/items?continuationToken=NRB%20item%7C0"))
+            await r.AssertFieldErrorAsync("continuationToken");
+        using var ops = Host.Client(HostUnderTest.OpsKey);
+        using (var r = await ops.GetAsync($"/api/departments/HCD/items?continuationToken={Uri.EscapeDataString(token!)}"))
+            Assert.Contains(await r.AssertFieldErrorAsync("continuationToken"), m => m.Contains("another list"));
     }
 
     [Fact]

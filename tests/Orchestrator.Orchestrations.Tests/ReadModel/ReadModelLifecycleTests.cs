@@ -43,6 +43,13 @@ public sealed class ReadModelLifecycleTests
                 token = page.ContinuationToken;
             } while (token is not null);
             Assert.Equal(list.Select(l => l.Item.InstanceId).Order(), paged.Order());
+            if (list.Count < 2) continue;
+            // Tokens are bound to their list: the table's raw token, or one of another department's list, is refused.
+            var first = (await t.Queries.ListDepartmentItemsPageAsync(g.Key, 1, null)).ContinuationToken!;
+            await Assert.ThrowsAsync<FormatException>(() => t.Queries.ListDepartmentItemsPageAsync(g.Key, 1, $"{g.Key} item|"));
+            var other = await Assert.ThrowsAsync<FormatException>(() => t.Queries.ListDepartmentItemsPageAsync(g.Key == "HCD" ? "NRB" : "HCD", 1, first));
+            Assert.Contains("another list", other.Message);
+            await Assert.ThrowsAsync<FormatException>(() => t.Queries.ListProjectsAsync(new ProjectListQuery { ContinuationToken = first }));
         }
 
         // The daily sweep builds its board from the index.
