@@ -31,7 +31,7 @@ try
             await EngineBench.RunAsync(options, connection, azurite?.ProcessId);
             break;
         case "scale":
-            await ScaleBench.RunAsync(options, connection);
+            await ScaleBench.RunAsync(options, connection, azurite?.DataFolder);
             break;
         case "project-cost":
             await ProjectCostBench.RunAsync(options, connection);

@@ -15,6 +15,23 @@ public static class DomainJson
     /// </summary>
     public static JsonSerializerOptions Wire { get; } = CreateWireOptions();
 
+    /// <summary>
+    /// <see cref="Wire"/> compacted for rows kept at scale (the read model): nulls left out and Chinese text written as itself,
+    /// not as \uXXXX escapes. <see cref="Wire"/> reads it back (a missing property is null).
+    /// </summary>
+    public static JsonSerializerOptions Stored { get; } = CreateStoredOptions();
+
+    private static JsonSerializerOptions CreateStoredOptions()
+    {
+        var o = new JsonSerializerOptions(Wire)
+        {
+            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+        };
+        o.MakeReadOnly(populateMissingResolver: true);
+        return o;
+    }
+
     private static JsonSerializerOptions CreateWireOptions()
     {
         var o = new JsonSerializerOptions(JsonSerializerDefaults.Web);

@@ -65,7 +65,7 @@ public sealed class ReadModelWriter(ReadModelTables tables)
 
     public static string RuntimeStatus(ProjectPhase phase) => phase is ProjectPhase.Completed or ProjectPhase.Closed ? "Completed" : "Running";
 
-    private static string Json<T>(T value) => JsonSerializer.Serialize(value, DomainJson.Wire);
+    private static string Json<T>(T value) => JsonSerializer.Serialize(value, DomainJson.Stored);
 
     /// <summary>
     /// One department partition: item rows moved between due buckets and the per-day counters they affect, in one

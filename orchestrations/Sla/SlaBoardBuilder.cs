@@ -21,15 +21,18 @@ public static class SlaBoardBuilder
             entries.Add(new SlaBoardEntry(p.ProjectCode, item.Item.Code, item.Item.DepartmentCode, item.State, sla.Light, due, ChinaTime.LocalDate(due),
                 sla.Provisional, sla.DaysRemaining, ItemSla.WorkingDaysLate(calc.Calendar, due, now), escalated, sla.Clock));
         }
+        bool Today(SlaBoardEntry e) => e.DueDateLocal == today;
+        bool Next(SlaBoardEntry e) => e.DueDateLocal > today && e.DueDateLocal <= nextWorkingDay;
         var departments = entries.GroupBy(e => e.DepartmentCode).OrderBy(g => g.Key)
             .Select(g => new SlaBoardDepartment(g.Key, g.Count(e => e.Light == SlaLight.Green), g.Count(e => e.Light == SlaLight.Yellow),
-                g.Count(e => e.Light == SlaLight.Red), g.OrderBy(e => e.DueAtUtc).ToList()))
+                g.Count(e => e.Light == SlaLight.Red), g.OrderBy(e => e.DueAtUtc).ToList(), g.Count(Today), g.Count(Next)))
             .ToList();
         return new SlaBoard(now, today,
             entries.Count(e => e.Light == SlaLight.Green), entries.Count(e => e.Light == SlaLight.Yellow), entries.Count(e => e.Light == SlaLight.Red),
             departments,
-            entries.Where(e => e.Light != SlaLight.Red && e.DueDateLocal == today).OrderBy(e => e.DueAtUtc).ToList(),
-            entries.Where(e => e.Light != SlaLight.Red && e.DueDateLocal > today && e.DueDateLocal <= nextWorkingDay).OrderBy(e => e.DueAtUtc).ToList(),
-            entries.Where(e => e.Light == SlaLight.Red && !e.Escalated).OrderBy(e => e.DueAtUtc).ToList());
+            entries.Where(e => e.Light != SlaLight.Red && Today(e)).OrderBy(e => e.DueAtUtc).ToList(),
+            entries.Where(e => e.Light != SlaLight.Red && Next(e)).OrderBy(e => e.DueAtUtc).ToList(),
+            entries.Where(e => e.Light == SlaLight.Red && !e.Escalated).OrderBy(e => e.DueAtUtc).ToList(),
+            entries.Count(Today), entries.Count(Next));
     }
 }

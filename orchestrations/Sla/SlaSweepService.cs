@@ -16,6 +16,9 @@ namespace Orchestrator.Orchestrations.Sla;
 public sealed class SlaSweepService(IProjectQueries queries, INotificationOutbox outbox, ISlaReportStore reports, DurableTaskClient client,
     WorkingCalendar calendar, IOptions<LifecycleOptions> options, ILogger<SlaSweepService> logger)
 {
+    /// <summary>Reminders handed to the outbox at a time (its batch transactions take 100).</summary>
+    private const int ReminderBatch = 1000;
+
     public async Task<SlaReport> RunAsync(DateTimeOffset now, CancellationToken ct = default)
     {
         var date = ChinaTime.LocalDate(now);
@@ -26,26 +29,32 @@ public sealed class SlaSweepService(IProjectQueries queries, INotificationOutbox
             return skipped;
         }
         var board = await queries.GetSlaBoardAsync(now, ct);
-        var reminders = new List<NotificationRequest>();
-        foreach (var (entries, when) in new[] { (board.DueToday, "today"), (board.DueNextWorkingDay, "next-working-day") })
-        foreach (var e in entries)
-            reminders.Add(new NotificationRequest($"sla-sweep-{date:yyyyMMdd}:{e.ProjectCode}:{e.ItemCode}:{when}", e.ProjectCode, $"department:{e.DepartmentCode}",
+        // Reminders go to every item due soon, not only the first ones the board lists: streamed from the due-date index.
+        var reminders = 0;
+        var batch = new List<NotificationRequest>();
+        await foreach (var e in queries.ListDueSoonAsync(now, ct))
+        {
+            var when = e.DueDateLocal == date ? "today" : "next-working-day";
+            batch.Add(new NotificationRequest($"sla-sweep-{date:yyyyMMdd}:{e.ProjectCode}:{e.ItemCode}:{when}", e.ProjectCode, $"department:{e.DepartmentCode}",
                 $"reminder-due-{when}", $"[{e.ProjectCode}] {e.ItemCode} due {e.DueDateLocal:yyyy-MM-dd}",
                 $"{e.ItemCode} of project {e.ProjectCode} is due {(when == "today" ? "today" : "on the next working day")} ({e.DueDateLocal:yyyy-MM-dd}, {e.Clock} deadline)."));
-        if (reminders.Count > 0) await outbox.EnqueueAsync(reminders, now, ct);
-
-        var escalated = new List<string>();
-        foreach (var e in board.OverdueNotEscalated)
-        {
-            // The board lists running projects only; the key makes a repeated sweep of the same day apply once.
-            await client.RaiseEventAsync(InstanceIds.Project(e.ProjectCode), LifecycleEvents.EscalateOverdue,
-                new EscalateOverdue(e.ItemCode, $"{e.WorkingDaysLate} working day(s) past {e.DueDateLocal:yyyy-MM-dd}", $"sweep-{date:yyyyMMdd}-{e.ItemCode}"), ct);
-            escalated.Add($"{e.ProjectCode}/{e.ItemCode}");
+            if (batch.Count < ReminderBatch) continue;
+            await outbox.EnqueueAsync(batch, now, ct);
+            reminders += batch.Count;
+            batch = [];
         }
-        var report = new SlaReport(date, now, null, board.Green, board.Yellow, board.Red, reminders.Count, escalated, board);
+        if (batch.Count > 0) await outbox.EnqueueAsync(batch, now, ct);
+        reminders += batch.Count;
+
+        // The board lists running projects only; the key makes a repeated sweep of the same day apply once.
+        await Parallel.ForEachAsync(board.OverdueNotEscalated, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (e, token) =>
+            await client.RaiseEventAsync(InstanceIds.Project(e.ProjectCode), LifecycleEvents.EscalateOverdue,
+                new EscalateOverdue(e.ItemCode, $"{e.WorkingDaysLate} working day(s) past {e.DueDateLocal:yyyy-MM-dd}", $"sweep-{date:yyyyMMdd}-{e.ItemCode}"), token));
+        var escalated = board.OverdueNotEscalated.Select(e => $"{e.ProjectCode}/{e.ItemCode}").ToList();
+        var report = new SlaReport(date, now, null, board.Green, board.Yellow, board.Red, reminders, escalated, board);
         await reports.SaveAsync(report, ct);
         logger.LogInformation("SLA sweep {Date}: {Green} green, {Yellow} yellow, {Red} red; {Reminders} reminders; {Escalated} escalated",
-            date, board.Green, board.Yellow, board.Red, reminders.Count, escalated.Count);
+            date, board.Green, board.Yellow, board.Red, reminders, escalated.Count);
         return report;
     }
 }

@@ -13,18 +13,49 @@ public sealed class TableNotificationOutbox(LifecycleTables tables, string table
     private const string Pending = "pending";
     private const string Sent = "sent";
 
+    /// <summary>Up to this many notifications are checked and added one by one; a larger batch goes by key range and batch transactions.</summary>
+    private const int SingleWritesUpTo = 8;
+
     public async Task EnqueueAsync(IReadOnlyList<NotificationRequest> notifications, DateTimeOffset now, CancellationToken ct = default)
     {
         var table = await tables.GetAsync(tableName);
-        // Notifications are independent (each keyed): a large batch (the daily sweep's reminders) goes out in parallel.
-        await Parallel.ForEachAsync(notifications, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (n, token) =>
+        var fresh = notifications.DistinctBy(n => n.Key).ToList();
+        if (fresh.Count > SingleWritesUpTo)
         {
-            var rk = LifecycleTables.Key(n.Key);
-            if ((await table.GetEntityIfExistsAsync<TableEntity>(Sent, rk, cancellationToken: token)).HasValue) return;
-            try { await table.AddEntityAsync(ToEntity(Pending, new OutboxNotification(n.Key, n.ProjectCode, n.Recipient, n.Kind, n.Subject, n.Body, now, null, 0, null)), token); }
-            catch (RequestFailedException ex) when (ex.Status == 409) { }
-        });
+            // A large batch (the daily sweep's reminders, keys sharing the day's prefix): the keys already pending or sent come
+            // from one key-range query per partition, the rest go in batch transactions of 100, not two requests each.
+            var keys = fresh.Select(n => LifecycleTables.Key(n.Key)).ToList();
+            var from = keys.Min(StringComparer.Ordinal)!;
+            var to = keys.Max(StringComparer.Ordinal)!;
+            var known = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var pk in new[] { Sent, Pending })
+                await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {from} and RowKey le {to}"),
+                                   1000, [nameof(TableEntity.RowKey)], ct))
+                    known.Add(e.RowKey);
+            fresh = fresh.Where(n => !known.Contains(LifecycleTables.Key(n.Key))).ToList();
+            await Parallel.ForEachAsync(fresh.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (chunk, token) =>
+            {
+                try { await table.SubmitTransactionAsync(chunk.Select(n => new TableTransactionAction(TableTransactionActionType.Add, PendingRow(n, now))), token); }
+                catch (TableTransactionFailedException ex) when (ex.Status == 409)
+                {
+                    // Another sweep added some of them meanwhile: those are skipped one by one.
+                    foreach (var n in chunk) await AddOneAsync(table, n, now, token);
+                }
+            });
+            return;
+        }
+        await Parallel.ForEachAsync(fresh, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, (n, token) => AddOneAsync(table, n, now, token));
     }
+
+    private static async ValueTask AddOneAsync(TableClient table, NotificationRequest n, DateTimeOffset now, CancellationToken ct)
+    {
+        if ((await table.GetEntityIfExistsAsync<TableEntity>(Sent, LifecycleTables.Key(n.Key), cancellationToken: ct)).HasValue) return;
+        try { await table.AddEntityAsync(PendingRow(n, now), ct); }
+        catch (RequestFailedException ex) when (ex.Status == 409) { }
+    }
+
+    private static TableEntity PendingRow(NotificationRequest n, DateTimeOffset now) =>
+        ToEntity(Pending, new OutboxNotification(n.Key, n.ProjectCode, n.Recipient, n.Kind, n.Subject, n.Body, now, null, 0, null));
 
     public async Task<IReadOnlyList<OutboxNotification>> ListPendingAsync(int max, CancellationToken ct = default)
     {

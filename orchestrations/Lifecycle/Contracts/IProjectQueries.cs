@@ -42,6 +42,17 @@ public interface IProjectQueries
     /// <summary>The SLA board (红黄灯) at <paramref name="now"/>: green/yellow/red per department, due today and next working day.</summary>
     Task<SlaBoard> GetSlaBoardAsync(DateTimeOffset now, CancellationToken ct = default);
 
+    /// <summary>
+    /// Every open item with a running clock whose deadline falls today or up to the next working day, in due order per
+    /// department: what the daily sweep reminds (the board lists only the first of them). The default takes the board's lists
+    /// (for implementations whose board is complete); the read model streams its due-date index.
+    /// </summary>
+    async IAsyncEnumerable<SlaBoardEntry> ListDueSoonAsync(DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var board = await GetSlaBoardAsync(now, ct);
+        foreach (var e in board.DueToday.Concat(board.DueNextWorkingDay)) yield return e;
+    }
+
     /// <summary>Escalations (joint meetings, leadership), open ones first.</summary>
     Task<IReadOnlyList<EscalationView>> ListEscalationsAsync(bool openOnly = true, CancellationToken ct = default);
 }

@@ -104,17 +104,33 @@ public sealed record ProjectSummary(
 /// <summary>An open item of a department (GET /api/departments/{departmentCode}/items).</summary>
 public sealed record DepartmentItemView(string ProjectCode, string ProjectName, ItemView Item);
 
-/// <summary>One department's row on the SLA board.</summary>
-public sealed record SlaBoardDepartment(string DepartmentCode, int Green, int Yellow, int Red, IReadOnlyList<SlaBoardEntry> Entries);
+/// <summary>
+/// One department's row on the SLA board: exact counts by light and by due date (today, the next working day), and the
+/// entries behind them up to <see cref="SlaBoard.EntriesPerList"/> per list.
+/// </summary>
+public sealed record SlaBoardDepartment(string DepartmentCode, int Green, int Yellow, int Red, IReadOnlyList<SlaBoardEntry> Entries,
+    int DueTodayCount = 0, int DueNextWorkingDayCount = 0);
 
 /// <summary>One running clock on the SLA board.</summary>
 public sealed record SlaBoardEntry(string ProjectCode, string ItemCode, string DepartmentCode, ItemState State, SlaLight Light,
     DateTimeOffset DueAtUtc, DateOnly DueDateLocal, bool Provisional, int DaysRemaining, int WorkingDaysLate, bool Escalated, string Clock);
 
-/// <summary>The SLA board (红黄灯) at an instant: per department, with what is due today and tomorrow.</summary>
+/// <summary>
+/// The SLA board (红黄灯) at an instant: per department, with what is due today and on the next working day. The counts are
+/// exact; <see cref="DueToday"/> and <see cref="DueNextWorkingDay"/> hold at most <see cref="EntriesPerList"/> entries per
+/// department (the most urgent; a province has tens of thousands due on a day, a department's full list is its paged items
+/// list). <see cref="OverdueNotEscalated"/> is complete: items escalate by their own timers, so it is the safety net's
+/// short list, and its length is an alarm.
+/// </summary>
+/// <param name="DueTodayCount">Open items whose deadline falls today (China time), in all departments.</param>
+/// <param name="DueNextWorkingDayCount">Open items whose deadline falls after today up to the next working day.</param>
 public sealed record SlaBoard(DateTimeOffset At, DateOnly LocalDate, int Green, int Yellow, int Red,
     IReadOnlyList<SlaBoardDepartment> Departments, IReadOnlyList<SlaBoardEntry> DueToday, IReadOnlyList<SlaBoardEntry> DueNextWorkingDay,
-    IReadOnlyList<SlaBoardEntry> OverdueNotEscalated);
+    IReadOnlyList<SlaBoardEntry> OverdueNotEscalated, int DueTodayCount = 0, int DueNextWorkingDayCount = 0)
+{
+    /// <summary>Entries per department in each of the due lists.</summary>
+    public const int EntriesPerList = 50;
+}
 
 /// <summary>A page of results; pass <see cref="ContinuationToken"/> back for the next page (null: last page).</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? ContinuationToken);

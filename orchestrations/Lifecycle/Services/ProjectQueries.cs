@@ -143,53 +143,80 @@ public sealed class ProjectQueries(ReadModelTables tables, DurableTaskClient cli
         new(e.GetString("ProjectCode") ?? "", e.GetString("ProjectName") ?? "", ProjectViews.ToView(Read<ItemStatus>(e.GetString("Json")), now, calc));
 
     /// <summary>
-    /// Per department (in parallel): the counter rows give green/yellow/red by due date; the item rows of today and the next
-    /// working day, of the past days not escalated, and of paused clocks (their light moves with time) give the lists.
-    /// A department's <see cref="SlaBoardDepartment.Entries"/> are those rows plus its 50 most urgent open clocks, not every running clock.
+    /// Per department (in parallel): the counter rows give green/yellow/red by due date and the counts due today and on the
+    /// next working day; the first <see cref="SlaBoard.EntriesPerList"/> item rows of today and of the next working day, the
+    /// past days' rows not escalated, and the paused clocks (counted from their rows: their light is not a function of a due
+    /// date) give the lists. A department's <see cref="SlaBoardDepartment.Entries"/> are those rows plus its 50 most urgent
+    /// open clocks, not every running clock. Bounded: what a board read costs does not grow with the items due on a day.
     /// </summary>
     public async Task<SlaBoard> GetSlaBoardAsync(DateTimeOffset now, CancellationToken ct = default)
     {
         var bands = new SlaLightBands(calc.Calendar, calc.Options.WarningMarginDays, now);
         var next = calc.Calendar.NextWorkingDayOnOrAfter(bands.Today.AddDays(1));
-        var departments = await Task.WhenAll(catalog.Departments.Select(d => d.Code).Distinct().Select(d => DepartmentBoardAsync(d, bands, next, ct)));
+        var departments = await Task.WhenAll(Departments.Select(d => DepartmentBoardAsync(d, bands, next, ct)));
         var rows = departments.Where(d => d.Green + d.Yellow + d.Red > 0 || d.Entries.Count > 0).OrderBy(d => d.DepartmentCode).ToList();
         var entries = rows.SelectMany(d => d.Entries).ToList();
         return new SlaBoard(now, bands.Today, rows.Sum(d => d.Green), rows.Sum(d => d.Yellow), rows.Sum(d => d.Red), rows,
             entries.Where(e => e.Light != SlaLight.Red && e.DueDateLocal == bands.Today).OrderBy(e => e.DueAtUtc).ToList(),
             entries.Where(e => e.Light != SlaLight.Red && e.DueDateLocal > bands.Today && e.DueDateLocal <= next).OrderBy(e => e.DueAtUtc).ToList(),
-            entries.Where(e => e.Light == SlaLight.Red && !e.Escalated).OrderBy(e => e.DueAtUtc).ToList());
+            entries.Where(e => e.Light == SlaLight.Red && !e.Escalated).OrderBy(e => e.DueAtUtc).ToList(),
+            rows.Sum(d => d.DueTodayCount), rows.Sum(d => d.DueNextWorkingDayCount));
     }
+
+    /// <summary>Every open item due today up to the next working day, department by department, from the due-date index.</summary>
+    public async IAsyncEnumerable<SlaBoardEntry> ListDueSoonAsync(DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var bands = new SlaLightBands(calc.Calendar, calc.Options.WarningMarginDays, now);
+        var next = calc.Calendar.NextWorkingDayOnOrAfter(bands.Today.AddDays(1));
+        foreach (var department in Departments)
+        await foreach (var e in ItemRowsAsync(department, ReadModelKeys.DepartmentItemPrefix + ReadModelKeys.Date(bands.Today),
+                           ReadModelKeys.DepartmentItemPrefix + ReadModelKeys.Date(next.AddDays(1)), null, ct))
+            if (ToEntry(e, department, bands) is { Light: not SlaLight.Red } entry) yield return entry;
+    }
+
+    private IEnumerable<string> Departments => catalog.Departments.Select(d => d.Code).Distinct();
 
     private async Task<SlaBoardDepartment> DepartmentBoardAsync(string department, SlaLightBands bands, DateOnly next, CancellationToken ct)
     {
         var table = await tables.DepartmentItemsAsync();
+        var limit = SlaBoard.EntriesPerList;
         var counters = CollectAsync(table.QueryAsync<TableEntity>(RangeFilter(department, ReadModelKeys.CounterPrefix, ReadModelKeys.End(ReadModelKeys.CounterPrefix)), 1000, cancellationToken: ct));
-        var soon = CollectAsync(ItemRowsAsync(department, ReadModelKeys.DepartmentItemPrefix + ReadModelKeys.Date(bands.Today),
-            ReadModelKeys.DepartmentItemPrefix + ReadModelKeys.Date(next.AddDays(1)), null, ct));
+        var today = FirstPageAsync(table, RangeFilter(department, ReadModelKeys.DepartmentItemPrefix + ReadModelKeys.Date(bands.Today),
+            ReadModelKeys.DepartmentItemPrefix + ReadModelKeys.Date(bands.Today.AddDays(1))), limit, ct);
+        var nextDay = FirstPageAsync(table, RangeFilter(department, ReadModelKeys.DepartmentItemPrefix + ReadModelKeys.Date(bands.Today.AddDays(1)),
+            ReadModelKeys.DepartmentItemPrefix + ReadModelKeys.Date(next.AddDays(1))), limit, ct);
         var overdue = CollectAsync(ItemRowsAsync(department, ReadModelKeys.DepartmentItemPrefix, ReadModelKeys.DepartmentItemPrefix + ReadModelKeys.Date(bands.Today), "Escalated eq false", ct));
         var paused = CollectAsync(ItemRowsAsync(department, ReadModelKeys.DepartmentItemPrefix + ReadModelKeys.NoDue, ReadModelKeys.End(ReadModelKeys.DepartmentItemPrefix), null, ct));
         var urgent = FirstPageAsync(table, RangeFilter(department, ReadModelKeys.DepartmentItemPrefix, ReadModelKeys.End(ReadModelKeys.DepartmentItemPrefix)), UrgentEntries, ct);
-        await Task.WhenAll(counters, soon, overdue, paused, urgent);
-        int green = 0, yellow = 0, red = 0;
+        await Task.WhenAll(counters, today, nextDay, overdue, paused, urgent);
+        int green = 0, yellow = 0, red = 0, dueToday = 0, dueNext = 0;
         foreach (var c in counters.Result)
         {
             if (ReadModelKeys.ParseDate(c.RowKey[ReadModelKeys.CounterPrefix.Length..]) is not { } due) continue; // paused: counted from their rows
             var n = c.GetInt32("Count") ?? 0;
             switch (bands.ForDate(due)) { case SlaLight.Red: red += n; break; case SlaLight.Yellow: yellow += n; break; default: green += n; break; }
+            if (due == bands.Today) dueToday += n;
+            else if (due > bands.Today && due <= next) dueNext += n;
         }
         var entries = new List<SlaBoardEntry>();
-        foreach (var e in soon.Result.Concat(overdue.Result).Concat(paused.Result).Concat(urgent.Result).DistinctBy(e => e.RowKey))
+        foreach (var e in today.Result.Concat(nextDay.Result).Concat(overdue.Result).Concat(paused.Result).Concat(urgent.Result).DistinctBy(e => e.RowKey))
         {
-            var s = Read<ItemStatus>(e.GetString("Json"));
-            var sla = ItemSla.Read(s, bands.Now, calc);
-            if (sla.DueAt is not { } due) continue;
-            var paused1 = e.RowKey.StartsWith(ReadModelKeys.DepartmentItemPrefix + ReadModelKeys.NoDue, StringComparison.Ordinal);
-            if (paused1)
-                switch (sla.Light) { case SlaLight.Red: red++; break; case SlaLight.Yellow: yellow++; break; case SlaLight.Green: green++; break; }
-            entries.Add(new SlaBoardEntry(e.GetString("ProjectCode") ?? s.ProjectCode, s.Item.Code, department, s.State, sla.Light, due, ChinaTime.LocalDate(due),
-                sla.Provisional, sla.DaysRemaining, ItemSla.WorkingDaysLate(calc.Calendar, due, bands.Now), e.GetBoolean("Escalated") ?? false, sla.Clock));
+            if (ToEntry(e, department, bands) is not { } entry) continue;
+            if (e.RowKey.StartsWith(ReadModelKeys.DepartmentItemPrefix + ReadModelKeys.NoDue, StringComparison.Ordinal))
+                switch (entry.Light) { case SlaLight.Red: red++; break; case SlaLight.Yellow: yellow++; break; case SlaLight.Green: green++; break; }
+            entries.Add(entry);
         }
-        return new SlaBoardDepartment(department, green, yellow, red, entries.OrderBy(e => e.DueAtUtc).ToList());
+        return new SlaBoardDepartment(department, green, yellow, red, entries.OrderBy(e => e.DueAtUtc).ToList(), dueToday, dueNext);
+    }
+
+    /// <summary>A department index row as a board entry; null when its clock has no deadline in force.</summary>
+    private SlaBoardEntry? ToEntry(TableEntity e, string department, SlaLightBands bands)
+    {
+        var s = Read<ItemStatus>(e.GetString("Json"));
+        var sla = ItemSla.Read(s, bands.Now, calc);
+        if (sla.DueAt is not { } due) return null;
+        return new SlaBoardEntry(e.GetString("ProjectCode") ?? s.ProjectCode, s.Item.Code, department, s.State, sla.Light, due, ChinaTime.LocalDate(due),
+            sla.Provisional, sla.DaysRemaining, ItemSla.WorkingDaysLate(calc.Calendar, due, bands.Now), e.GetBoolean("Escalated") ?? false, sla.Clock);
     }
 
     public async Task<IReadOnlyList<EscalationView>> ListEscalationsAsync(bool openOnly = true, CancellationToken ct = default)
@@ -216,10 +243,16 @@ public sealed class ProjectQueries(ReadModelTables tables, DurableTaskClient cli
     /// <summary>The most urgent open clocks a department row of the board lists besides today's, tomorrow's, the overdue not escalated and the paused.</summary>
     private const int UrgentEntries = 50;
 
+    /// <summary>The first <paramref name="size"/> rows in key order (a page can come back short with a continuation token: read on).</summary>
     private static async Task<List<TableEntity>> FirstPageAsync(TableClient table, string filter, int size, CancellationToken ct)
     {
-        await foreach (var page in table.QueryAsync<TableEntity>(filter, size, cancellationToken: ct).AsPages(null, size)) return page.Values.ToList();
-        return [];
+        var rows = new List<TableEntity>();
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, size, cancellationToken: ct).AsPages(null, size))
+        {
+            rows.AddRange(page.Values.Take(size - rows.Count));
+            if (rows.Count >= size) break;
+        }
+        return rows;
     }
 
     private static async Task<List<T>> CollectAsync<T>(IAsyncEnumerable<T> source)
