@@ -25,6 +25,8 @@ internal sealed record BenchOptions
     /// <summary>Naive instances created (DTFx on Azurite creates a few per second) and the size their figure is scaled to.</summary>
     public int NaiveProjects { get; init; } = 10_000;
     public int NaiveTarget { get; init; } = 10_000;
+    /// <summary>scale: the lifecycle's tables (the read model) on a storage account of their own (a second private Azurite), not the task hub's.</summary>
+    public bool OwnReadModelAccount { get; init; } = true;
 
     public static BenchOptions Parse(string[] args)
     {
@@ -52,6 +54,7 @@ internal sealed record BenchOptions
                 "--lifecycles" => o with { Lifecycles = Int() },
                 "--decisions" => o with { Decisions = Int() },
                 "--naive" => o with { NaiveProjects = Int() },
+                "--read-model-account" => o with { OwnReadModelAccount = Next() switch { "own" => true, "engine" => false, var v => throw new ArgumentException($"--read-model-account {v}: use own or engine.") } },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'."),
             };
         }

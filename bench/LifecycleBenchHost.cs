@@ -18,8 +18,10 @@ internal static class LifecycleBenchHost
 {
     public sealed record Counters(StorageRequestCounter Engine, StorageRequestCounter ReadModel, StorageRequestCounter OtherTables);
 
+    /// <param name="lifecycleConnection">The lifecycle's tables (read model, credit, outbox, reports) on another storage account
+    /// (<c>Lifecycle:Tables:ConnectionString</c>); null: the engine's.</param>
     public static async Task<IHost> StartAsync(string connection, string hub, BenchOptions o, Counters counters, TimeProvider? time = null,
-        Action<Microsoft.DurableTask.DurableTaskRegistry>? tasks = null) =>
+        Action<Microsoft.DurableTask.DurableTaskRegistry>? tasks = null, string? lifecycleConnection = null) =>
         await BenchHost.StartAsync(connection, hub, o, counters.Engine, worker: true, tasks: tasks, services: (services, configuration) =>
         {
             ((IConfigurationBuilder)configuration).AddInMemoryCollection(new Dictionary<string, string?>
@@ -34,8 +36,8 @@ internal static class LifecycleBenchHost
                 ["Lifecycle:Notifications:DrainEnabled"] = "false",
             });
             if (time is not null) services.AddSingleton(time);
-            services.AddSingleton(new LifecycleTables(connection, Options(counters.OtherTables)));
-            var readModel = new LifecycleTables(connection, Options(counters.ReadModel));
+            services.AddSingleton(new LifecycleTables(lifecycleConnection ?? connection, Options(counters.OtherTables)));
+            var readModel = new LifecycleTables(lifecycleConnection ?? connection, Options(counters.ReadModel));
             services.AddSingleton(sp => new ReadModelTables(readModel, sp.GetRequiredService<IOptions<LifecycleOptions>>()));
             services.AddApprovalLifecycle(configuration);
         });

@@ -6,6 +6,7 @@ using Orchestrator.Tests.Shared;
 //     [--orchestrations C] [--activities C] [--polling-ms M] [--extended-sessions true|false] [--batch B]
 //     [--connection "<connection string>"] [--hub name]
 //   dotnet run -c Release --project bench -- --scenario scale [--projects N] [--detail-projects N] [--naive N] [--lifecycles N] [--decisions N]
+//     [--read-model-account own|engine]
 //   dotnet run -c Release --project bench -- --scenario project-cost
 // Without --connection it starts a private Azurite (on-disk data in a temp folder) and deletes it afterwards.
 var options = BenchOptions.Parse(args);
@@ -31,7 +32,12 @@ try
             await EngineBench.RunAsync(options, connection, azurite?.ProcessId);
             break;
         case "scale":
-            await ScaleBench.RunAsync(options, connection, azurite?.DataFolder);
+            // The read model on a storage account of its own (a second Azurite, another JavaScript thread), unless told otherwise.
+            await using (var lifecycle = options.OwnReadModelAccount && options.Connection is null ? await AzuriteInstance.StartAsync() : null)
+            {
+                if (lifecycle is not null) Console.WriteLine($"bench: the lifecycle's tables (read model) on a second private Azurite, table port {lifecycle.TablePort}");
+                await ScaleBench.RunAsync(options, connection, (lifecycle ?? azurite)?.DataFolder, lifecycle?.ConnectionString);
+            }
             break;
         case "project-cost":
             await ProjectCostBench.RunAsync(options, connection);

@@ -31,7 +31,7 @@ internal static class ScaleBench
 {
     private const int OpenPerProject = 4;
 
-    public static async Task RunAsync(BenchOptions o, string connection, string? azuriteData = null)
+    public static async Task RunAsync(BenchOptions o, string connection, string? azuriteData = null, string? lifecycleConnection = null)
     {
         var hub = o.Hub ?? "scale" + Guid.NewGuid().ToString("N")[..8];
         var counters = new LifecycleBenchHost.Counters(new(), new(), new());
@@ -39,7 +39,7 @@ internal static class ScaleBench
         {
             ctx.SetCustomStatus(new Envelope(status));
             return await ctx.WaitForExternalEvent<string>("never");
-        }));
+        }), lifecycleConnection: lifecycleConnection);
         try
         {
             var sp = host.Services;
@@ -333,7 +333,7 @@ internal static class ScaleBench
                         if (list.Count == 100) { deptFull.Add(list); _dept[e.PartitionKey] = []; }
                     }
                 }
-                foreach (var batch in deptFull) await SubmitAsync(await tables.DepartmentItemsAsync(), batch);
+                foreach (var batch in deptFull) await SubmitAsync(await tables.DepartmentItemsAsync(batch[0].PartitionKey), batch);
                 if (n < withDetails)
                 {
                     var rows = p.Items.Select((i, k) => new TableEntity(code, ReadModelKeys.Item(i.Item.Code)) { ["Version"] = 3L, ["Order"] = k, ["InstanceId"] = i.InstanceId, ["Json"] = JsonSerializer.Serialize(i, DomainJson.Stored) })
@@ -345,10 +345,10 @@ internal static class ScaleBench
                 if (n > 0 && n % 10_000 == 0) Console.WriteLine($"seeding: {n} projects");
             });
             foreach (var list in _projects.Values.Where(l => l.Count > 0)) await SubmitAsync(await tables.ProjectsAsync(), list);
-            foreach (var list in _dept.Values.Where(l => l.Count > 0)) await SubmitAsync(await tables.DepartmentItemsAsync(), list);
+            foreach (var list in _dept.Values.Where(l => l.Count > 0)) await SubmitAsync(await tables.DepartmentItemsAsync(list[0].PartitionKey), list);
             foreach (var g in _counters.GroupBy(c => c.Key.Item1))
             foreach (var chunk in g.Chunk(100))
-                await SubmitAsync(await tables.DepartmentItemsAsync(), chunk.Select(c => new TableEntity(c.Key.Item1, ReadModelKeys.Counter(c.Key.Item2)) { ["Count"] = c.Value }).ToList());
+                await SubmitAsync(await tables.DepartmentItemsAsync(g.Key), chunk.Select(c => new TableEntity(c.Key.Item1, ReadModelKeys.Counter(c.Key.Item2)) { ["Count"] = c.Value }).ToList());
             return codes;
         }
 

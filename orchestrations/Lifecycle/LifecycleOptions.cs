@@ -74,7 +74,7 @@ public sealed class LifecycleTableOptions
     public string Projects { get; set; } = "Projects";
     /// <summary>Read model: one partition per project (items, timeline, escalations, summary).</summary>
     public string ProjectDetails { get; set; } = "ProjectDetails";
-    /// <summary>Read model: open items by department and due date, with per-day counters (lists, SLA board, sweep).</summary>
+    /// <summary>Read model: open items by department and due date, with per-day counters (lists, SLA board, sweep); the prefix of a table per department (<c>DepartmentItemsHCD</c>…).</summary>
     public string DepartmentItems { get; set; } = "DepartmentItems";
     /// <summary>Read model: escalations (partition <c>open</c> for the open ones, <c>all</c> for every one).</summary>
     public string Escalations { get; set; } = "Escalations";

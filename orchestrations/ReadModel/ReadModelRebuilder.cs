@@ -8,7 +8,7 @@ namespace Orchestrator.Orchestrations.ReadModel;
 /// its whole state again (event <see cref="LifecycleEvents.RepublishReadModel"/>; it does so in its next episode, under a
 /// new version, so the rebuild is asynchronous for running projects). An ended project is written from its output (the
 /// full <see cref="ProjectStatus"/>) at the version of its last publish. Terminated or failed projects have neither and are
-/// skipped. Rows are written at the projects' current keys: to rebuild <c>DepartmentItems</c>, delete its rows first
+/// skipped. Rows are written at the projects' current keys: to rebuild the department index (<c>DepartmentItems{code}</c>), delete its rows first
 /// (rows at keys the projects no longer use would otherwise stay).
 /// </summary>
 /// <remarks>

@@ -68,13 +68,13 @@ public sealed class ReadModelWriter(ReadModelTables tables)
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, DomainJson.Stored);
 
     /// <summary>
-    /// One department partition: item rows moved between due buckets and the per-day counters they affect, in one
+    /// One department's partition (in its own table): item rows moved between due buckets and the per-day counters they affect, in one
     /// entity-group transaction guarded by ETags (Add fails if the row exists; Update/Delete fail if it changed), retried
     /// from a fresh read on a conflict. A change already applied (its row holds this version or later) adds nothing.
     /// </summary>
     private async Task WriteDepartmentAsync(string department, string projectCode, string projectName, List<ItemChange> changes, long version, bool rebuild, CancellationToken ct)
     {
-        var table = await tables.DepartmentItemsAsync();
+        var table = await tables.DepartmentItemsAsync(department);
         for (var attempt = 1; ; attempt++)
         {
             var ops = new List<TableTransactionAction>();

@@ -156,6 +156,12 @@ public sealed class FunctionTests : IDisposable
         Assert.Contains("urn:orchestrator:problem:", body);
     }
 
+    private static async IAsyncEnumerable<SlaBoardEntry> NothingDueSoon()
+    {
+        await Task.CompletedTask;
+        yield break;
+    }
+
     [Fact]
     public async Task The_timer_runs_the_sla_sweep_over_the_bound_client()
     {
@@ -164,6 +170,7 @@ public sealed class FunctionTests : IDisposable
                 new DateOnly(2026, 3, 5), false, -3, 3, false, "statutory")]);
         var queries = new Mock<IProjectQueries>();
         queries.Setup(q => q.GetSlaBoardAsync(It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(board);
+        queries.Setup(q => q.ListDueSoonAsync(It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).Returns(NothingDueSoon());
         var reports = new InMemorySlaReportStore();
         using var host = new FunctionTestHost(s =>
         {

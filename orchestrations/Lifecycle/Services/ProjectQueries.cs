@@ -15,7 +15,7 @@ namespace Orchestrator.Orchestrations.Lifecycle.Services;
 /// <summary>
 /// <see cref="IProjectQueries"/> on the read model (Azure tables written by <see cref="PublishProjectReadModel"/>): a project
 /// is one partition query of <c>ProjectDetails</c>; project lists query <c>Projects</c> with the filters on the server where a
-/// column allows it; a department's open items are one partition of <c>DepartmentItems</c> in due order; the SLA board reads
+/// column allows it; a department's open items are its own table (<c>DepartmentItems{code}</c>) in due order; the SLA board reads
 /// each department's per-day counters plus the item rows of today, the next working day, the overdue not escalated and the
 /// paused. SLA lights are computed at read time (from the stored clocks, or from the due dates), so they are never stale.
 /// The approval map is still read from the project's history (the BuildApprovalPlan result).
@@ -43,9 +43,10 @@ public sealed class ProjectQueries(ReadModelTables tables, DurableTaskClient cli
         if (head is null) return null;
         if (head.Phase is ProjectPhase.Completed or ProjectPhase.Closed)
         {
-            // The last publish precedes the orchestration's end by one episode: an ended project shows the instance's own status.
+            // The last publish precedes the orchestration's end by one episode: an ended project shows the instance's own status
+            // (e.g. Terminated), except while that last episode runs (the orchestrator only returns after the final publish).
             var m = await client.GetInstanceAsync(InstanceIds.Project(projectCode), getInputsAndOutputs: false, ct);
-            runtime = m?.RuntimeStatus.ToString() ?? runtime;
+            if (m is not null && !m.IsRunning) runtime = m.RuntimeStatus.ToString();
         }
         var status = head with { Items = items.OrderBy(i => i.Order).Select(i => i.Status).ToList(), Timeline = timeline, Escalations = escalations.OrderBy(e => e.Sequence).ToList() };
         return ProjectViews.ToView(status, runtime, time.GetUtcNow(), calc, catalog);
@@ -130,7 +131,7 @@ public sealed class ProjectQueries(ReadModelTables tables, DurableTaskClient cli
     public async Task<Page<DepartmentItemView>> ListDepartmentItemsPageAsync(string departmentCode, int pageSize, string? continuationToken, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
-        var table = await tables.DepartmentItemsAsync();
+        var table = await tables.DepartmentItemsAsync(departmentCode);
         var size = Math.Clamp(pageSize, 1, 1000);
         var filter = RangeFilter(departmentCode, ReadModelKeys.DepartmentItemPrefix, ReadModelKeys.End(ReadModelKeys.DepartmentItemPrefix));
         var list = DepartmentList(departmentCode);
@@ -178,7 +179,7 @@ public sealed class ProjectQueries(ReadModelTables tables, DurableTaskClient cli
 
     private async Task<SlaBoardDepartment> DepartmentBoardAsync(string department, SlaLightBands bands, DateOnly next, CancellationToken ct)
     {
-        var table = await tables.DepartmentItemsAsync();
+        var table = await tables.DepartmentItemsAsync(department);
         var limit = SlaBoard.EntriesPerList;
         var counters = CollectAsync(table.QueryAsync<TableEntity>(RangeFilter(department, ReadModelKeys.CounterPrefix, ReadModelKeys.End(ReadModelKeys.CounterPrefix)), 1000, cancellationToken: ct));
         var today = FirstPageAsync(table, RangeFilter(department, ReadModelKeys.DepartmentItemPrefix + ReadModelKeys.Date(bands.Today),
@@ -232,7 +233,7 @@ public sealed class ProjectQueries(ReadModelTables tables, DurableTaskClient cli
     private async IAsyncEnumerable<TableEntity> ItemRowsAsync(string department, string fromKey, string toKey, string? extra,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var table = await tables.DepartmentItemsAsync();
+        var table = await tables.DepartmentItemsAsync(department);
         var filter = RangeFilter(department, fromKey, toKey) + (extra is null ? "" : $" and {extra}");
         await foreach (var e in table.QueryAsync<TableEntity>(filter, 1000, cancellationToken: ct)) yield return e;
     }

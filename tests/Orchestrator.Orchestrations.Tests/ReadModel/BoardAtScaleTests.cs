@@ -24,7 +24,7 @@ public sealed class BoardAtScaleTests
         await using var t = await StartAsync(Bj("2026-03-02 00:30"), speed: 1000);
         var view = await t.FileAsync(Request(Code, commitments: []));
         var item = view.Items.First(i => i.Open && i.Due is not null);
-        var table = await t.Services.GetRequiredService<ReadModelTables>().DepartmentItemsAsync();
+        var table = await t.Services.GetRequiredService<ReadModelTables>().DepartmentItemsAsync(item.DepartmentCode);
         var rows = new List<TableEntity>();
         await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {item.DepartmentCode}"))) rows.Add(e);
         var row = rows.Single(r => r.GetString("InstanceId") == item.InstanceId);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Orchestrations.Catalog;
 using Orchestrator.Orchestrations.DomainData;
 using Orchestrator.Orchestrations.Lifecycle;
 using Orchestrator.Orchestrations.ReadModel;
@@ -63,9 +64,10 @@ public sealed class ReadModelLifecycleTests
         Assert.Equal(view.Items.Count, custom.Rounds.Count);
         Assert.True(custom.Version > 0);
 
-        // Lose the read model: every row of the four tables deleted.
+        // Lose the read model: every row of its tables deleted (the department index is a table per department).
         var before = Normalize(await t.Queries.GetProjectAsync(Code));
-        foreach (var table in new[] { "Projects", "ProjectDetails", "DepartmentItems", "Escalations" })
+        var departments = t.Services.GetRequiredService<ApprovalCatalog>().Departments.Select(d => "DepartmentItems" + d.Code);
+        foreach (var table in new[] { "Projects", "ProjectDetails", "Escalations" }.Concat(departments))
         {
             var client = await t.TableAsync(t.TaskHub + table);
             await foreach (var e in client.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]))

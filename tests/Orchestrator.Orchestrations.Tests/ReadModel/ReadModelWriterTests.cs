@@ -54,7 +54,7 @@ public sealed class ReadModelWriterTests
 
     private static async Task<(Dictionary<string, int> Rows, Dictionary<string, int> Counters)> IndexAsync(ReadModelTables tables, string dept)
     {
-        var table = await tables.DepartmentItemsAsync();
+        var table = await tables.DepartmentItemsAsync(dept);
         var rows = new Dictionary<string, int>();
         var counters = new Dictionary<string, int>();
         await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {dept}")))
