@@ -21,7 +21,7 @@ public sealed class AzureStorageHostTests
     [Fact]
     public async Task Start_status_raise_event_completed_on_azure_storage()
     {
-        await using var host = await StartHostAsync(await TestAzurite.ConnectionStringAsync());
+        await using var host = await StartHostAsync(await SharedAzurite.ConnectionStringAsync());
         using var ops = host.Client();
 
         var started = await ops.StartAsync("ApprovalWithTimeout", """{"timeoutSeconds":3600}""", "approval-1");
@@ -51,7 +51,7 @@ public sealed class AzureStorageHostTests
     [Fact]
     public async Task Refused_requests_store_nothing_on_azure_storage()
     {
-        await using var host = await StartHostAsync(await TestAzurite.ConnectionStringAsync(), worker: false);
+        await using var host = await StartHostAsync(await SharedAzurite.ConnectionStringAsync(), worker: false);
         using var ops = host.Client();
         using (var bad = await ops.PostAsync($"{P}/orchestrators/HelloSequence/x1", Infrastructure.Api.Json("{oops")))
             await bad.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid-json");

@@ -1,3 +1,4 @@
+using Orchestrator.Tests.Shared;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -58,7 +59,7 @@ public sealed class ConfigurationTests : IDisposable
         await using var host = await HostUnderTest.StartWithAsync(new Dictionary<string, string?>
         {
             ["contentRoot"] = contentRoot,
-            ["Durable:AzureStorage:TaskHubName"] = TestAzurite.NewHubName(),
+            ["Durable:AzureStorage:TaskHubName"] = SharedAzurite.NewHubName(),
             ["Durable:AzureStorage:MaxQueuePollingInterval"] = "00:00:00.5",
         }, environment: "Development");
 
@@ -89,7 +90,7 @@ public sealed class ConfigurationTests : IDisposable
         {
             ["LocalSettings:Enabled"] = "true",
             ["LocalSettings:Path"] = sample,
-            ["Durable:AzureStorage:TaskHubName"] = TestAzurite.NewHubName(),
+            ["Durable:AzureStorage:TaskHubName"] = SharedAzurite.NewHubName(),
         });
         Assert.True(host.Services.GetRequiredService<IOptions<DiagnosticsOptions>>().Value.Enabled);
         var durable = host.Services.GetRequiredService<IOptions<DurableTaskHubOptions>>().Value;

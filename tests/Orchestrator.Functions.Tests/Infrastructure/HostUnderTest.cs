@@ -1,3 +1,4 @@
+using Orchestrator.Tests.Shared;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -41,7 +42,7 @@ public sealed class HostUnderTest : IAsyncDisposable
     /// </summary>
     public static Dictionary<string, string?> DefaultSettings()
     {
-        var hub = TestAzurite.NewHubName();
+        var hub = SharedAzurite.NewHubName();
         return new()
         {
             ["LocalSettings:Enabled"] = "false",
@@ -86,7 +87,7 @@ public sealed class HostUnderTest : IAsyncDisposable
         Action<WebApplicationBuilder>? configure = null, string environment = "Testing")
     {
         if (!values.ContainsKey(ConnectionStringKey))
-            values = new Dictionary<string, string?>(values) { [ConnectionStringKey] = await TestAzurite.ConnectionStringAsync() };
+            values = new Dictionary<string, string?>(values) { [ConnectionStringKey] = await SharedAzurite.ConnectionStringAsync() };
         var args = new List<string> { $"--environment={environment}", "--Host:Urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning" };
         args.AddRange(values.Where(kv => kv.Value is not null).Select(kv => $"--{kv.Key}={kv.Value}"));
         var builder = OrchestratorHost.CreateBuilder(args.ToArray());

@@ -21,24 +21,6 @@ using Orchestrator.Tests.Shared;
 namespace Orchestrator.Orchestrations.Tests.Lifecycle;
 
 /// <summary>
-/// One private Azurite for the whole test assembly (xunit 2 has no assembly fixtures: a process-wide lazy instance,
-/// stopped when the test process exits). Every lifecycle host isolates itself with its own task hub and tables.
-/// </summary>
-internal static class SharedAzurite
-{
-    private static readonly Lazy<Task<AzuriteInstance>> Instance = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
-
-    public static Task<AzuriteInstance> GetAsync() => Instance.Value;
-
-    private static async Task<AzuriteInstance> StartAsync()
-    {
-        var azurite = await AzuriteInstance.StartAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => azurite.Dispose();
-        return azurite;
-    }
-}
-
-/// <summary>
 /// The lifecycle on the real engine: a generic host with DTFx's TaskHubWorker over DurableTask.AzureStorage on the
 /// shared Azurite (own task hub, own lifecycle tables), registered as in production by
 /// <see cref="LifecycleServiceCollectionExtensions.AddApprovalLifecycle"/>, with the domain clock sped up

@@ -1,7 +1,7 @@
+using Orchestrator.Tests.Shared;
 using Orchestrator.Orchestrations.Infrastructure;
 using Orchestrator.Orchestrations.Lifecycle;
 using Orchestrator.Orchestrations.Sla;
-using Orchestrator.Orchestrations.Tests.Lifecycle;
 
 namespace Orchestrator.Orchestrations.Tests.Sla;
 

@@ -1,14 +1,11 @@
-using Orchestrator.Tests.Shared;
-
-namespace Orchestrator.Functions.Tests.Infrastructure;
+namespace Orchestrator.Tests.Shared;
 
 /// <summary>
 /// One private Azurite for the whole test assembly (started on first use, on free ports with data on disk, stopped when
 /// the test process exits). xunit 2 has no assembly fixture and a collection fixture would serialise every class that
-/// uses it, so this is a static lazy instance; hosts isolate themselves by task hub and table names instead
-/// (<see cref="HostUnderTest.DefaultSettings"/>).
+/// uses it, so this is a static lazy instance; tests isolate themselves by task hub and table names instead.
 /// </summary>
-public static class TestAzurite
+public static class SharedAzurite
 {
     private static readonly Lazy<Task<AzuriteInstance>> Instance = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -16,13 +13,13 @@ public static class TestAzurite
 
     public static async Task<string> ConnectionStringAsync() => (await GetAsync()).ConnectionString;
 
+    /// <summary>A task hub name unique in the shared Azurite: a letter, then letters and digits (3-45 characters).</summary>
+    public static string NewHubName(string prefix = "h") => prefix + Guid.NewGuid().ToString("N")[..14];
+
     private static async Task<AzuriteInstance> StartAsync()
     {
         var azurite = await AzuriteInstance.StartAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => azurite.Dispose();
         return azurite;
     }
-
-    /// <summary>A task hub name unique in the shared Azurite: a letter, then letters and digits (3-45 characters).</summary>
-    public static string NewHubName(string prefix = "h") => prefix + Guid.NewGuid().ToString("N")[..14];
 }
