@@ -36,7 +36,13 @@ try
             await using (var lifecycle = options.OwnReadModelAccount && options.Connection is null ? await AzuriteInstance.StartAsync() : null)
             {
                 if (lifecycle is not null) Console.WriteLine($"bench: the lifecycle's tables (read model) on a second private Azurite, table port {lifecycle.TablePort}");
-                await ScaleBench.RunAsync(options, connection, (lifecycle ?? azurite)?.DataFolder, lifecycle?.ConnectionString);
+                try { await ScaleBench.RunAsync(options, connection, (lifecycle ?? azurite)?.DataFolder, lifecycle?.ConnectionString); }
+                catch when ((lifecycle ?? azurite) is { } store)
+                {
+                    // Say what Azurite said last when it stopped answering (e.g. it ran out of memory holding the rows).
+                    Console.WriteLine($"bench: the read model's Azurite (process {store.ProcessId?.ToString() ?? "exited"}) last printed:{Environment.NewLine}{store.RecentOutput}");
+                    throw;
+                }
             }
             break;
         case "project-cost":
