@@ -229,6 +229,8 @@ async function loadSla() {
   summary.replaceChildren(
     el("span", {}, `At ${time(board.at)} UTC (local date ${board.localDate}): `),
     lightBadge("Green"), ` ${board.green}  `, lightBadge("Yellow"), ` ${board.yellow}  `, lightBadge("Red"), ` ${board.red}`,
+    // The due lists hold at most 50 per department; the counts are exact.
+    ` · due today ${board.dueTodayCount}, next working day ${board.dueNextWorkingDayCount}`,
     board.overdueNotEscalated.length ? el("span", { class: "warn" }, ` · ${board.overdueNotEscalated.length} overdue not yet escalated`) : "",
   );
   fillTable($("#sla-table"), board.departments.map((d) => el("tr", { dataset: { department: d.departmentCode } },

@@ -155,6 +155,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture, ITestOutputH
         await Assertions.Expect(nr.Locator("td.yellow")).ToHaveTextAsync(new Regex(@"Yellow\s*1"));
         await Assertions.Expect(housing.Locator("[data-light=Red]").Last).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#sla-summary")).ToContainTextAsync("1 overdue not yet escalated");
+        await Assertions.Expect(page.Locator("#sla-summary")).ToContainTextAsync("due today 0, next working day 120");
         await Assertions.Expect(Rows(page, "#sla-overdue")).ToContainTextAsync("CONSTRUCTION-PERMIT");
         var red = await housing.Locator("td.red .light").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor");
         Assert.Equal("rgb(198, 40, 40)", red); // a person sees a red light

@@ -147,7 +147,7 @@ internal sealed class StubProjectQueries(TimeProvider time) : IProjectQueries
         [
             new SlaBoardDepartment("HOUSING", 0, 0, 1, housing),
             new SlaBoardDepartment("NATURAL-RESOURCES", 1, 1, 0, nr),
-        ], [], [nr[1]], [housing[0]]));
+        ], [], [nr[1]], [housing[0]], DueTodayCount: 0, DueNextWorkingDayCount: 120)); // more due than the list holds, as at province scale
     }
 
     public Task<IReadOnlyList<EscalationView>> ListEscalationsAsync(bool openOnly = true, CancellationToken ct = default) =>
